@@ -1,0 +1,345 @@
+"""Reading and validating diagrams: BPMN, DMN and JSON Schema forms, before anything is stored.
+
+Every problem becomes one line a process owner can act on:
+``FILE: element ID "name": what is wrong``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from .sandbox import ScriptRefused, compile_expression, compile_script
+from .spiff import new_parser
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+FORM_PROPERTY = "formJsonSchemaFilename"
+UI_FORM_PROPERTY = "formUiSchemaFilename"
+
+# Children of a process that are not flow nodes and need no parser of their own.
+_STRUCTURE = {
+    "sequenceFlow", "laneSet", "lane", "documentation", "extensionElements", "dataObject",
+    "dataObjectReference", "dataStoreReference", "ioSpecification", "property", "textAnnotation",
+    "association", "group", "incoming", "outgoing", "multiInstanceLoopCharacteristics",
+    "standardLoopCharacteristics", "dataInputAssociation", "dataOutputAssociation",
+    "flowNodeRef", "childLaneSet", "conditionExpression", "category",
+}
+_SUPPORTED = {
+    "startEvent", "endEvent", "userTask", "task", "subProcess", "manualTask", "exclusiveGateway",
+    "parallelGateway", "inclusiveGateway", "callActivity", "transaction", "scriptTask",
+    "serviceTask", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "receiveTask", "sendTask", "eventBasedGateway", "businessRuleTask",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file of a deployment: its display name and text."""
+
+    name: str
+    text: str
+
+    @property
+    def kind(self) -> str:
+        return {".bpmn": "bpmn", ".dmn": "dmn", ".json": "form"}.get(Path(self.name).suffix, "")
+
+    @property
+    def resource_name(self) -> str:
+        # Forms are referenced by file name alone (as SpiffArena's editor writes them).
+        return Path(self.name).name
+
+
+@dataclass
+class ProcessDraft:
+    """A validated process, ready to be stored as a version."""
+
+    key: str
+    name: str
+    source_name: str
+    bpmn_xml: str
+    resources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        digest = hashlib.sha256(self.bpmn_xml.encode())
+        for name in sorted(self.resources):
+            digest.update(b"\0" + name.encode() + b"\0" + self.resources[name].encode())
+        return digest.hexdigest()
+
+
+class Problems(list[str]):
+    def add(self, source: str, message: str, element: str | None = None,
+            name: str | None = None) -> None:
+        where = f'element {element} "{name or ""}": ' if element else ""
+        self.append(f"{source}: {where}{message}")
+
+
+def read_sources(paths: Iterable[Path]) -> tuple[list[Source], Problems]:
+    """Read the files of a deployment; folders contribute their *.bpmn, *.dmn and forms/*.json."""
+    sources, problems = [], Problems()
+    for path in paths:
+        if path.is_dir():
+            files = sorted([*path.rglob("*.bpmn"), *path.rglob("*.dmn"), *path.rglob("*.json")])
+        elif path.exists():
+            files = [path]
+        else:
+            problems.add(str(path), "no such file or folder")
+            continue
+        for file in files:
+            source = _read_file(file, problems)
+            if source is not None:
+                sources.append(source)
+    return sources, problems
+
+
+def _read_file(path: Path, problems: Problems) -> Source | None:
+    name = str(path)
+    if Source(name, "").kind == "":
+        problems.add(name, "unknown file type: expected .bpmn, .dmn or .json (a form)")
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.add(name, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return None
+    try:
+        return Source(name, path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.add(name, "file is not UTF-8 text")
+        return None
+
+
+def parse_xml(source: Source, problems: Problems) -> etree._Element | None:
+    """Parse XML safely: no DTD, no entities, no network, no oversized input."""
+    if len(source.text.encode()) > MAX_FILE_BYTES:
+        problems.add(source.name, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return None
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(source.text.encode(), parser=parser)
+    except etree.XMLSyntaxError as err:
+        problems.add(source.name, f"line {err.lineno}: malformed XML: {err.msg}")
+        return None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        problems.add(source.name, "DOCTYPE and entity declarations are not allowed")
+        return None
+    return root
+
+
+def check_form(source: Source, problems: Problems) -> None:
+    try:
+        schema = json.loads(source.text)
+    except json.JSONDecodeError as err:
+        problems.add(source.name, f"line {err.lineno}: invalid JSON: {err.msg}")
+        return
+    if not isinstance(schema, dict):
+        problems.add(source.name, "a form must be a JSON Schema object")
+        return
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.SchemaError as err:
+        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+        problems.add(source.name, f"not a valid JSON Schema at {where}: {err.message}")
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def check_supported(source: Source, root: etree._Element, problems: Problems) -> None:
+    """Flag every flow element that the engine cannot run, wherever it is in the diagram."""
+    containers = root.iter(f"{{{BPMN_MODEL_NS}}}process", f"{{{BPMN_MODEL_NS}}}subProcess",
+                           f"{{{BPMN_MODEL_NS}}}transaction")
+    for container in containers:
+        for child in container:
+            if not isinstance(child.tag, str) or etree.QName(child).namespace != BPMN_MODEL_NS:
+                continue
+            tag = _local(child.tag)
+            if tag not in _SUPPORTED and tag not in _STRUCTURE:
+                problems.add(source.name, f"bpmn:{tag} is not supported by the engine",
+                             child.get("id"), child.get("name"))
+
+
+def describe(err: SpiffWorkflowException, source: str) -> tuple[str, str | None, str | None]:
+    """SpiffWorkflow's exception as (file, element id, message)."""
+    message = str(err.args[0]) if err.args else err.__class__.__name__
+    notes = [n for n in getattr(err, "__notes__", []) if n]
+    if notes:
+        message += " (" + "; ".join(notes) + ")"
+    line = getattr(err, "line_number", "")
+    if line and not getattr(err, "id", ""):
+        message = f"line {line}: {message}"
+    element = getattr(err, "id", None) or getattr(err, "task_spec", None)
+    element_id = getattr(element, "bpmn_id", element) if element is not None else None
+    return getattr(err, "file_name", "") or source, element_id or None, message
+
+
+class Catalogue:
+    """Validates one deployment's files together and yields the processes they define."""
+
+    def __init__(self, sources: list[Source],
+                 deployed_bpmn: Callable[[str], str | None] = lambda key: None) -> None:
+        self.sources = sources
+        self.deployed_bpmn = deployed_bpmn
+        self.problems = Problems()
+        self.forms = {s.resource_name: s for s in sources if s.kind == "form"}
+        self.dmns: list[tuple[Source, etree._Element]] = []
+        self.bpmns: list[tuple[Source, etree._Element]] = []
+
+    def check(self) -> list[ProcessDraft]:
+        for form in self.forms.values():
+            check_form(form, self.problems)
+        for source in self.sources:
+            if source.kind in ("bpmn", "dmn"):
+                self._read_diagram(source)
+        drafts = [d for source, root in self.bpmns for d in self._check_bpmn(source, root)]
+        return drafts if not self.problems else []
+
+    def _read_diagram(self, source: Source) -> None:
+        root = parse_xml(source, self.problems)
+        if root is None:
+            return
+        if source.kind == "dmn":
+            namespace = etree.QName(root).namespace or ""
+            if _local(root.tag) != "definitions" or "dmn" not in namespace.lower():
+                self.problems.add(source.name, "not a DMN file (no dmn:definitions root)")
+                return
+            self.dmns.append((source, root))
+            return
+        if root.tag != f"{{{BPMN_MODEL_NS}}}definitions":
+            self.problems.add(source.name, "not a BPMN 2.0 file (no bpmn:definitions root)")
+            return
+        before = len(self.problems)
+        check_supported(source, root, self.problems)
+        if len(self.problems) == before:
+            self.bpmns.append((source, root))
+
+    def _parser(self, extra: Iterable[tuple[Source, etree._Element]] = ()) -> Any:
+        parser = new_parser()
+        for source, root in self.dmns:
+            parser.add_dmn_xml(root, filename=source.name)
+        for source, root in extra:
+            parser.add_bpmn_xml(root, filename=source.name)
+        return parser
+
+    def _check_bpmn(self, source: Source, root: etree._Element) -> list[ProcessDraft]:
+        others = [(s, r) for s, r in self.bpmns if s is not source]
+        try:
+            parser = self._parser([(source, root)])
+            process_ids = parser.get_process_ids()
+            if not process_ids:
+                self.problems.add(source.name, "no executable process in this file "
+                                  '(set isExecutable="true" on the process)')
+                return []
+            for other_source, other_root in others:
+                parser.add_bpmn_xml(other_root, filename=other_source.name)
+            drafts = [self._check_process(source, root, parser, key) for key in process_ids]
+        except ValidationException as err:
+            file, element, message = describe(err, source.name)
+            self.problems.add(file, message, element, getattr(err, "name", None))
+            return []
+        except SpiffWorkflowException as err:
+            file, element, message = describe(err, source.name)
+            self.problems.add(file, message, element)
+            return []
+        return [d for d in drafts if d is not None]
+
+    def _check_process(self, source: Source, root: etree._Element, parser: Any,
+                       key: str) -> ProcessDraft | None:
+        spec = parser.get_spec(key)
+        self._add_deployed_callees(parser, key)
+        try:
+            subprocesses = parser.get_subprocess_specs(key)
+        except ValidationException as err:
+            self.problems.add(source.name, f"{err.args[0]}: deploy the called process first "
+                              "or together with this one", key)
+            return None
+        before = len(self.problems)
+        resources: dict[str, str] = {}
+        for process_spec in [spec, *subprocesses.values()]:
+            if process_spec.file != source.name:
+                continue
+            for task_spec in process_spec.task_specs.values():
+                self._check_task(source, task_spec, resources)
+        for decision_id in root.xpath(".//spiff:calledDecisionId/text()",
+                                      namespaces={"spiff": SPIFF_NS}):
+            dmn = parser.dmn_parsers.get(decision_id.strip())
+            if dmn is not None:
+                resources[Path(dmn.filename).name] = _text_of(self.dmns, dmn.filename)
+        if len(self.problems) > before:
+            return None
+        return ProcessDraft(key, spec.description or key, source.name, source.text, resources)
+
+    def _add_deployed_callees(self, parser: Any, key: str) -> None:
+        """Call activities may call processes deployed earlier; fetch those not in this batch."""
+        pending = set(parser.get_process_parser(key).called_element_ids())
+        seen: set[str] = set()
+        while pending:
+            called = pending.pop()
+            seen.add(called)
+            if parser.get_process_parser(called) is not None:
+                pending |= set(parser.get_process_parser(called).called_element_ids()) - seen
+                continue
+            xml = self.deployed_bpmn(called)
+            if xml is not None:
+                parser.add_bpmn_xml(etree.fromstring(xml.encode()), filename=f"(deployed) {called}")
+                pending |= set(parser.get_process_parser(called).called_element_ids()) - seen
+
+    def _check_task(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
+        element, name = getattr(task_spec, "bpmn_id", None), getattr(task_spec, "bpmn_name", None)
+        if element is None:
+            return
+        if isinstance(task_spec, UserTask):
+            self._check_user_task(source, task_spec, resources)
+        if isinstance(task_spec, ScriptTask):
+            self._check_code(source, element, name, task_spec.script, compile_script, "script")
+        for label, code in (("pre-script", getattr(task_spec, "prescript", None)),
+                            ("post-script", getattr(task_spec, "postscript", None))):
+            if code:
+                self._check_code(source, element, name, code, compile_script, label)
+        for condition, _target in getattr(task_spec, "cond_task_specs", []):
+            if condition is not None:
+                self._check_code(source, element, name, condition.args[0], compile_expression,
+                                 "condition")
+
+    def _check_user_task(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
+        element, name = task_spec.bpmn_id, task_spec.bpmn_name
+        if not task_spec.lane:
+            self.problems.add(source.name, "user task is not in a lane: put it in the lane of "
+                              "the role that must do it", element, name)
+        properties = getattr(task_spec, "extensions", {}).get("properties", {})
+        for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
+            form_name = properties.get(prop)
+            if not form_name:
+                continue
+            form = self.forms.get(Path(form_name).name)
+            if form is None:
+                self.problems.add(source.name, f'form "{form_name}" is not in this deployment '
+                                  "(put it in the forms/ folder)", element, name)
+            else:
+                resources[form.resource_name] = form.text
+
+    def _check_code(self, source: Source, element: str, name: str | None, code: str,
+                    compile_code: Callable[[str], Any], label: str) -> None:
+        try:
+            compile_code(code)
+        except (ScriptRefused, SyntaxError) as err:
+            self.problems.add(source.name, f"{label} is not allowed: {err}", element, name)
+
+
+def _text_of(sources: list[tuple[Source, Any]], name: str) -> str:
+    return next(source.text for source, _root in sources if source.name == name)

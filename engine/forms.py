@@ -1,0 +1,55 @@
+"""Task forms: JSON Schema files deployed with the diagram; submissions are checked against them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+from jsonschema.validators import validator_for
+
+from .errors import InvalidInput
+from .models import HumanTask
+
+
+def form_schema(task: HumanTask) -> dict[str, Any] | None:
+    """The JSON Schema of a task's form, from the version its instance runs on."""
+    if not task.form:
+        return None
+    text = task.instance.definition.resources.get(task.form)
+    return json.loads(text) if text else None
+
+
+def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
+    """Refuse data that does not fit the form, naming each field and the reason."""
+    validator = validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+    problems: dict[str, str] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        field = _field_of(error)
+        problems.setdefault(field, _reason(error, schema))
+    if problems:
+        listed = "; ".join(f"{field}: {reason}" for field, reason in problems.items())
+        raise InvalidInput(f"the form is not filled in correctly: {listed}", problems)
+
+
+def _field_of(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        # "'budget' is a required property": the missing field is the one to name.
+        missing = [f for f in error.validator_value if f not in (error.instance or {})]
+        path = [*error.absolute_path, missing[0]] if missing else list(error.absolute_path)
+    else:
+        path = list(error.absolute_path)
+    return ".".join(str(p) for p in path) or "(form)"
+
+
+def _reason(error: jsonschema.ValidationError, schema: dict[str, Any]) -> str:
+    kind = error.validator
+    if kind == "required":
+        return "required"
+    if kind == "enum":
+        return "choose one of: " + ", ".join(str(v) for v in error.validator_value)
+    if kind == "type":
+        return f"must be of type {error.validator_value}"
+    if kind in ("minLength", "maxLength", "minimum", "maximum", "format", "pattern"):
+        return f"{kind} {error.validator_value}: {error.message}"
+    return error.message

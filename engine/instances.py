@@ -1,0 +1,154 @@
+"""Commands and queries on process instances: start, cancel, show, list."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .clock import now
+from .db import Database
+from .deploy import require_latest_definition, specs_for
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .identity import ADMIN_ROLE, holds_role, require_active_user
+from .models import HumanTask, ProcessInstance
+from .runtime import StepFailed, advance, open_workflow, save
+from .spiff import STATE_FORMAT, dump_workflow, new_workflow
+
+STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
+
+
+def check_data(data: Any) -> dict[str, Any]:
+    """Instance and task data must be a JSON object (it is stored as JSON)."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInput("data must be a JSON object, e.g. {\"year\": 2027}")
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError) as err:
+        raise InvalidInput(f"data cannot be stored as JSON: {err}") from err
+    return data
+
+
+def start_instance(db: Database, key: str, *, title: str | None = None,
+                   data: dict[str, Any] | None = None, actor: str | None = None,
+                   scope: str | None = None) -> ProcessInstance:
+    """Start the latest version of process ``key`` and run it to its first wait state.
+
+    ``actor`` None means the system (a timer). A step that fails leaves the instance
+    ``failed`` at its start, with the error kept.
+    """
+    data = check_data(data)
+    if title is not None and len(title) > 300:
+        raise InvalidInput("a title has at most 300 characters", {"title": "too long"})
+    try:
+        with db.transaction() as session:
+            instance, workflow = _create(session, key, title, data, actor, scope)
+            save(session, instance, workflow, advance(workflow))
+            return instance
+    except StepFailed as err:
+        with db.transaction() as session:
+            instance, _workflow = _create(session, key, title, data, actor, scope)
+            _mark_failed(session, instance, err, actor)
+            return instance
+
+
+def _create(session: Session, key: str, title: str | None, data: dict[str, Any],
+            actor: str | None, scope: str | None) -> tuple[ProcessInstance, Any]:
+    if actor is not None:
+        require_active_user(session, actor)
+    definition = require_latest_definition(session, key)
+    spec, subprocesses = specs_for(session, definition)
+    workflow = new_workflow(spec, subprocesses)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    instance = ProcessInstance(
+        definition=definition, process_key=key, title=(title or definition.name).strip(),
+        status="running", scope=scope, workflow_json=dump_workflow(workflow),
+        state_format=STATE_FORMAT, started_by=actor,
+    )
+    session.add(instance)
+    session.flush()
+    audit.record(session, "instance_started", actor, instance_id=instance.id,
+                 details={"process": key, "version": definition.version, "title": instance.title,
+                          "data": data})
+    return instance, workflow
+
+
+def record_failure(db: Database, instance_id: int, error: StepFailed, actor: str | None) -> None:
+    """Mark an instance failed in a transaction of its own, after its step was rolled back."""
+    with db.transaction() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is not None:
+            _mark_failed(session, instance, error, actor)
+
+
+def _mark_failed(session: Session, instance: ProcessInstance, error: StepFailed,
+                 actor: str | None) -> None:
+    instance.status, instance.error = "failed", error.message
+    audit.record(session, "instance_failed", actor, instance_id=instance.id,
+                 details={"error": error.message, "element": error.element})
+
+
+def cancel_instance(db: Database, instance_id: int, actor: str,
+                    reason: str | None = None) -> ProcessInstance:
+    """Stop an instance; its open tasks are cancelled. The starter or a Beheerder may do it."""
+    with db.transaction() as session:
+        instance = require_instance(session, instance_id)
+        if instance.status in ("completed", "cancelled"):
+            raise Conflict(f"instance {instance_id} is already {instance.status}")
+        if actor != instance.started_by and not holds_role(session, actor, ADMIN_ROLE):
+            raise NotAllowed(f"only the one who started instance {instance_id} "
+                             f"or a {ADMIN_ROLE} may cancel it")
+        workflow = open_workflow(instance)
+        workflow.cancel()
+        instance.workflow_json = dump_workflow(workflow)
+        instance.status, instance.ended_at, instance.next_timer_at = "cancelled", now(), None
+        for task in session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.state == "open")):
+            task.state = "cancelled"
+        audit.record(session, "instance_cancelled", actor, instance_id=instance.id,
+                     details={"reason": reason} if reason else {})
+        return instance
+
+
+def require_instance(session: Session, instance_id: int) -> ProcessInstance:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"no process instance {instance_id}")
+    return instance
+
+
+def get_instance(db: Database, instance_id: int) -> ProcessInstance:
+    with db.reading() as session:
+        return require_instance(session, instance_id)
+
+
+def instance_data(instance: ProcessInstance) -> dict[str, Any]:
+    """The data of the instance as its last completed task left it."""
+    workflow = open_workflow(instance)
+    return dict(workflow.data) | _last_task_data(workflow)
+
+
+def _last_task_data(workflow: Any) -> dict[str, Any]:
+    done = workflow.get_tasks(state=TaskState.COMPLETED)
+    latest = max(done, key=lambda t: t.last_state_change, default=None)
+    return dict(latest.data) if latest is not None else {}
+
+
+def list_instances(db: Database, *, process: str | None = None, status: str | None = None,
+                   limit: int = 200) -> list[ProcessInstance]:
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"unknown status {status!r}; one of: {', '.join(STATUSES)}")
+    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
+    if process:
+        query = query.where(ProcessInstance.process_key == process)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    with db.reading() as session:
+        return list(session.scalars(query))

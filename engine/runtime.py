@@ -1,0 +1,116 @@
+"""One step of an instance: advance SpiffWorkflow to its next wait state, then save and project.
+
+Only the command modules call this; they own the transaction around it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import IntermediateThrowEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .clock import now
+from .errors import EngineError
+from .models import HumanTask, ProcessInstance
+from .spiff import STATE_FORMAT, dump_workflow, load_workflow
+
+MILESTONES = (StartEvent, EndEvent, IntermediateThrowEvent)
+FORM_PROPERTY = "formJsonSchemaFilename"
+
+
+class StepFailed(EngineError):
+    """A script, service task or expression raised while the instance advanced."""
+
+    code = "process_failed"
+
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element
+
+
+def open_workflow(instance: ProcessInstance) -> BpmnWorkflow:
+    return load_workflow(instance.workflow_json)
+
+
+def advance(workflow: BpmnWorkflow) -> list[str]:
+    """Run every ready engine task; returns the milestones reached, in order."""
+    milestones: list[str] = []
+
+    def note_milestone(task: Any) -> None:
+        spec = task.task_spec
+        if task.workflow is workflow and isinstance(spec, MILESTONES) and spec.bpmn_name:
+            milestones.append(spec.bpmn_name)
+
+    try:
+        workflow.refresh_timers()
+        workflow.do_engine_steps(did_complete_task=note_milestone)
+    except SpiffWorkflowException as err:
+        task_spec = getattr(err, "task_spec", None)
+        element = getattr(task_spec, "bpmn_id", None)
+        name = getattr(task_spec, "bpmn_name", None) or element
+        where = f' at "{name}"' if name else ""
+        raise StepFailed(f"the process stopped with an error{where}: {err}", element) from err
+    except Exception as err:  # a helper function raised something of its own
+        raise StepFailed(f"the process stopped with an error: {err}") from err
+    return milestones
+
+
+def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+         milestones: list[str]) -> None:
+    """Store the state, derive status, stage and next timer, and refresh the task projection."""
+    instance.workflow_json = dump_workflow(workflow)
+    instance.state_format = STATE_FORMAT
+    if milestones:
+        instance.stage = milestones[-1]
+    ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+    instance.next_timer_at = next_timer(workflow)
+    if workflow.is_completed():
+        instance.status, instance.ended_at = "completed", now()
+    elif ready:
+        instance.status = "running"
+    else:
+        instance.status = "waiting"
+    instance.error = None
+    project_tasks(session, instance, ready)
+
+
+def next_timer(workflow: BpmnWorkflow) -> datetime | None:
+    due = []
+    for event in workflow.waiting_events():
+        if "Timer" in event.event_type and isinstance(event.value, str):
+            due.append(datetime.fromisoformat(event.value))
+    return min(due, default=None)
+
+
+def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any]) -> None:
+    """Make the open rows of ``human_tasks`` match the ready human tasks of the workflow."""
+    open_rows = {
+        row.spiff_task_id: row
+        for row in session.scalars(select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.state == "open"))
+    }
+    ready_ids = {str(task.id) for task in ready}
+    for spiff_id, row in open_rows.items():
+        if spiff_id not in ready_ids:  # gone without completion: boundary event, cancel
+            row.state = "cancelled"
+    for task in ready:
+        if str(task.id) not in open_rows:
+            session.add(_new_task_row(instance, task))
+
+
+def _new_task_row(instance: ProcessInstance, task: Any) -> HumanTask:
+    spec = task.task_spec
+    properties = getattr(spec, "extensions", {}).get("properties", {})
+    return HumanTask(
+        instance_id=instance.id, spiff_task_id=str(task.id), element_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id, role=spec.lane, state="open",
+        documentation=spec.documentation, form=properties.get(FORM_PROPERTY),
+    )

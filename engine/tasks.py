@@ -1,0 +1,132 @@
+"""Commands and queries on human tasks: claim, unclaim, complete, the inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from . import audit
+from .clock import now
+from .db import Database
+from .errors import Conflict, NotAllowed, NotFound
+from .forms import form_schema, validate_submission
+from .identity import covers, held_roles, holds_role
+from .instances import check_data, record_failure
+from .models import HumanTask, ProcessInstance
+from .runtime import StepFailed, advance, open_workflow, save
+
+
+def require_task(session: Session, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"no task {task_id}")
+    return task
+
+
+def _check_may_work_on(session: Session, task: HumanTask, actor: str) -> None:
+    if task.state != "open":
+        by = f" by {task.completed_by}" if task.completed_by else ""
+        raise Conflict(f'task {task.id} "{task.name}" is already {task.state}{by}')
+    if task.instance.status == "failed":
+        raise Conflict(f"instance {task.instance_id} has failed ({task.instance.error}); "
+                       "it must be repaired before its tasks go on")
+    if not holds_role(session, actor, task.role, task.instance.scope):
+        raise NotAllowed(f'task {task.id} "{task.name}" is for the role {task.role!r}, '
+                         f"which {actor} does not hold")
+    if task.assignee not in (None, actor):
+        raise Conflict(f'task {task.id} "{task.name}" is claimed by {task.assignee}')
+
+
+def claim_task(db: Database, task_id: int, actor: str) -> HumanTask:
+    """Take a task so that others of the same role see it is being done."""
+    with db.transaction() as session:
+        task = require_task(session, task_id)
+        _check_may_work_on(session, task, actor)
+        # Conditional update: of two claims at the same moment exactly one wins.
+        claimed = session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == task_id, HumanTask.state == "open",
+                   or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
+            .values(assignee=actor)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            raise Conflict(f"task {task_id} was claimed or completed by someone else just now")
+        audit.record(session, "task_claimed", actor, instance_id=task.instance_id,
+                     task_id=task.id)
+        session.refresh(task)
+        return task
+
+
+def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
+    """Give a claimed task back to the role."""
+    with db.transaction() as session:
+        task = require_task(session, task_id)
+        if task.state != "open":
+            raise Conflict(f'task {task_id} "{task.name}" is already {task.state}')
+        if task.assignee is None:
+            raise Conflict(f"task {task_id} is not claimed")
+        if task.assignee != actor:
+            raise NotAllowed(f"task {task_id} is claimed by {task.assignee}; only they may "
+                             "give it back")
+        task.assignee = None
+        audit.record(session, "task_unclaimed", actor, instance_id=task.instance_id,
+                     task_id=task.id)
+        return task
+
+
+def complete_task(db: Database, task_id: int, actor: str,
+                  data: dict[str, Any] | None = None) -> HumanTask:
+    """Complete a task with the data of its form and advance the instance to its next wait."""
+    data = check_data(data)
+    instance_id = None
+    try:
+        with db.transaction() as session:
+            task = require_task(session, task_id)
+            instance_id = task.instance_id
+            _check_may_work_on(session, task, actor)
+            schema = form_schema(task)
+            if schema is not None:
+                validate_submission(schema, data)
+            task.state, task.assignee = "completed", actor
+            task.completed_at, task.completed_by = now(), actor
+            _run(session, task, task.instance, data)
+            audit.record(session, "task_completed", actor, instance_id=task.instance_id,
+                         task_id=task.id, details={"task": task.name, "data": data})
+            return task
+    except StepFailed as err:
+        record_failure(db, instance_id, err, actor)
+        raise
+
+
+def _run(session: Session, task: HumanTask, instance: ProcessInstance,
+         data: dict[str, Any]) -> None:
+    workflow = open_workflow(instance)
+    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
+    spiff_task.data.update(data)
+    spiff_task.run()
+    save(session, instance, workflow, advance(workflow))
+
+
+def inbox(db: Database, username: str) -> list[HumanTask]:
+    """Open tasks claimed by the user or waiting for a role the user holds today, newest first."""
+    with db.reading() as session:
+        assignments = held_roles(session, username)
+        roles = {a.role for a in assignments}
+        query = (
+            select(HumanTask).join(HumanTask.instance)
+            .where(HumanTask.state == "open", ProcessInstance.status != "failed")
+            .where(or_(HumanTask.assignee == username,
+                       HumanTask.role.in_(roles) & HumanTask.assignee.is_(None)))
+            .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
+        )
+        return [t for t in session.scalars(query)
+                if t.assignee == username or covers(assignments, t.role, t.instance.scope)]
+
+
+def get_task(db: Database, task_id: int) -> HumanTask:
+    with db.reading() as session:
+        return require_task(session, task_id)
