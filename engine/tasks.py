@@ -130,3 +130,9 @@ def inbox(db: Database, username: str) -> list[HumanTask]:
 def get_task(db: Database, task_id: int) -> HumanTask:
     with db.reading() as session:
         return require_task(session, task_id)
+
+
+def tasks_of_instance(db: Database, instance_id: int) -> list[HumanTask]:
+    with db.reading() as session:
+        return list(session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)))

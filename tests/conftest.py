@@ -1,0 +1,112 @@
+"""Shared fixtures: a migrated database (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set),
+the Flask app, a CLI runner, and helpers to make users and deploy test diagrams."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from engine import deploy, identity, schema
+from engine.db import Database
+from engine.models import Base
+from web import create_app
+from workflows.catalogue import ROLES
+
+DATA = Path(__file__).parent / "data"
+BPMN = Path(__file__).parents[1] / "bpmn"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CI") and not POSTGRES_URL:
+        raise pytest.UsageError("CI must run the PostgreSQL tests: set TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "govflow.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    schema.upgrade(db)
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    if not POSTGRES_URL:
+        pytest.skip("TEST_POSTGRES_URL is not set")
+    db = Database(POSTGRES_URL)
+    schema.upgrade(db)
+    db.dispose()
+    return POSTGRES_URL
+
+
+def _sqlite_db(template: Path, tmp_path: Path) -> Database:
+    path = tmp_path / "govflow.sqlite3"
+    shutil.copy(template, path)
+    return Database(f"sqlite:///{path}")
+
+
+def _postgres_db(url: str) -> Database:
+    db = Database(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return db
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """An empty, migrated database with the role catalogue: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        database = _sqlite_db(sqlite_template, tmp_path)
+    else:
+        database = _postgres_db(request.getfixturevalue("postgres_migrated"))
+    with database.transaction() as session:
+        identity.ensure_roles(session, ROLES)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """SQLite only, for unit tests that do not depend on the database."""
+    database = _sqlite_db(sqlite_template, tmp_path)
+    with database.transaction() as session:
+        identity.ensure_roles(session, ROLES)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app(db: Database):
+    return create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def cli(app):
+    """Invoke ``govflow`` commands against the test app: ``cli("tasks", "--as", "x")``."""
+    from web.cli import main
+
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args))
+
+    return invoke
+
+
+def make_user(db: Database, username: str, *roles: str, scope: str | None = None) -> str:
+    identity.add_user(db, username, password="password-" + username, roles=roles, scope=scope)
+    return username
+
+
+def deploy_data(db: Database, *names: str, actor: str = "tester") -> list[deploy.Deployed]:
+    """Deploy diagrams from tests/data (their forms come from tests/data/forms)."""
+    return deploy.deploy(db, [DATA / n for n in names] + [DATA / "forms"], actor)

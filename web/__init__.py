@@ -1,0 +1,26 @@
+"""The Flask application: pages for participants, process owners and managers, and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+import workflows
+
+from . import database, health
+from .config import Config, _secret_key
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_object(Config)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key()
+    database.init_app(app)
+    workflows.init_app(app)
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,292 @@
+"""The ``govflow`` command: drive the engine from the shell (``--json`` for scripts)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from marshmallow import Schema
+
+from engine import audit, deploy, identity, instances, schema, tasks
+from engine.errors import DeploymentRejected, EngineError
+from engine.timers import fire_due_timers
+from workflows.seed import seed as seed_demo
+
+from . import create_app, schemas
+from .database import get_db
+from .scheduler import build_scheduler
+
+
+class GovflowGroup(FlaskGroup):
+    """Turns every refused command into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DeploymentRejected as err:
+            for problem in err.problems:
+                click.echo(problem, err=True)
+            ctx.exit(1)
+        except EngineError as err:
+            click.echo(f"error: {err.message}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=GovflowGroup, create_app=create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """govflow: BPMN governance processes of the care-and-safety network."""
+
+
+def _emit(value: Any, as_json: bool, schema_: Schema | None, text: Callable[[Any], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(schema_.dump(value) if schema_ else value, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(text(value))
+
+
+def _parse_json(raw: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise click.BadParameter(f"not valid JSON: {err.msg} (column {err.colno})") from err
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+actor_option = click.option("--as", "actor", required=True, metavar="USER",
+                            help="The user who does this.")
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database to the newest schema."""
+    schema.upgrade(get_db())
+    click.echo("database is up to date")
+
+
+@main.command("deploy")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--as", "actor", metavar="USER", help="Who deploys (for the audit trail).")
+@json_option
+def deploy_command(paths: tuple[Path, ...], actor: str | None, as_json: bool) -> None:
+    """Validate and deploy diagrams (default: the bpmn/ folder)."""
+    targets = list(paths) or [Path(current_app.config["BPMN_PATH"])]
+    result = deploy.deploy(get_db(), targets, actor)
+    _emit(result, as_json, schemas.DeployedSchema(many=True), lambda rows: "\n".join(
+        f"{r.key}: version {r.version} ({r.status})" for r in rows))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Run the checks of a deployment on FILES without deploying."""
+    drafts = deploy.validate_files(get_db(), list(files))
+    for draft in drafts:
+        click.echo(f"{draft.source_name}: process {draft.key} is valid")
+
+
+@main.command()
+@click.argument("key")
+@click.option("--title", help="A title that tells this instance apart (e.g. 'Begroting 2027').")
+@click.option("--data", help="Initial data as a JSON object.")
+@click.option("--scope", help="The body or organisation the instance is about.")
+@actor_option
+@json_option
+def start(key: str, title: str | None, data: str | None, scope: str | None, actor: str,
+          as_json: bool) -> None:
+    """Start a new instance of process KEY."""
+    instance = instances.start_instance(get_db(), key, title=title, data=_parse_json(data),
+                                        actor=actor, scope=scope)
+    _emit(instance, as_json, schemas.InstanceSchema(), lambda i: (
+        f"started instance {i.id} of {i.process_key} (version {i.definition.version}): "
+        f"{i.status}" + (f" — {i.error}" if i.error else "")))
+
+
+@main.command("instances")
+@click.option("--process", help="Only instances of this process key.")
+@click.option("--status", type=click.Choice(instances.STATUSES))
+@json_option
+def list_instances(process: str | None, status: str | None, as_json: bool) -> None:
+    """List process instances, newest first."""
+    rows = instances.list_instances(get_db(), process=process, status=status)
+    _emit(rows, as_json, schemas.InstanceSchema(many=True), lambda rows: "\n".join(
+        f"{i.id:>5}  {i.status:<9}  {i.process_key} v{i.definition.version}  {i.title}"
+        + (f"  [{i.stage}]" if i.stage else "") for i in rows) or "no instances")
+
+
+@main.command()
+@click.argument("instance_id", type=int)
+@json_option
+def show(instance_id: int, as_json: bool) -> None:
+    """Show one instance with its open tasks and data."""
+    db = get_db()
+    instance = instances.get_instance(db, instance_id)
+    payload = schemas.InstanceSchema().dump(instance)
+    payload["data"] = instances.instance_data(instance)
+    payload["tasks"] = schemas.TaskSchema(many=True).dump(tasks.tasks_of_instance(db, instance_id))
+    _emit(payload, as_json, None, _show_text)
+
+
+def _show_text(p: dict[str, Any]) -> str:
+    lines = [f"instance {p['id']}: {p['title']}",
+             f"  process  {p['process']} version {p['version']}",
+             f"  status   {p['status']}" + (f" — {p['error']}" if p["error"] else ""),
+             f"  stage    {p['stage'] or '-'}",
+             f"  started  {p['started_at']} by {p['started_by'] or 'the system'}"]
+    lines += [f"  task {t['id']:>5}  {t['state']:<9}  {t['name']}  ({t['role']})"
+              for t in p["tasks"]]
+    return "\n".join(lines)
+
+
+@main.command("tasks")
+@actor_option
+@json_option
+def list_tasks(actor: str, as_json: bool) -> None:
+    """The inbox of USER: tasks claimed by them and open tasks of their roles."""
+    rows = tasks.inbox(get_db(), actor)
+    _emit(rows, as_json, schemas.TaskSchema(many=True), lambda rows: "\n".join(
+        f"{t.id:>5}  {('claimed' if t.assignee else 'open'):<8} {t.name}  ({t.role})  "
+        f"— instance {t.instance_id}: {t.instance.title}" for t in rows) or "no tasks")
+
+
+def _task_text(verb: str) -> Callable[[Any], str]:
+    return lambda t: f'task {t.id} "{t.name}" {verb}'
+
+
+@main.command()
+@click.argument("task_id", type=int)
+@actor_option
+@json_option
+def claim(task_id: int, actor: str, as_json: bool) -> None:
+    """Claim a task."""
+    _emit(tasks.claim_task(get_db(), task_id, actor), as_json, schemas.TaskSchema(),
+          _task_text(f"claimed by {actor}"))
+
+
+@main.command()
+@click.argument("task_id", type=int)
+@actor_option
+@json_option
+def unclaim(task_id: int, actor: str, as_json: bool) -> None:
+    """Give a claimed task back to its role."""
+    _emit(tasks.unclaim_task(get_db(), task_id, actor), as_json, schemas.TaskSchema(),
+          _task_text("is open again"))
+
+
+@main.command()
+@click.argument("task_id", type=int)
+@click.option("--data", help="The form's answers as a JSON object.")
+@actor_option
+@json_option
+def complete(task_id: int, data: str | None, actor: str, as_json: bool) -> None:
+    """Complete a task."""
+    task = tasks.complete_task(get_db(), task_id, actor, _parse_json(data))
+    _emit(task, as_json, schemas.TaskSchema(), _task_text(f"completed by {actor}"))
+
+
+@main.command()
+@click.argument("instance_id", type=int)
+@click.option("--reason", help="Why the instance is stopped (kept in the audit trail).")
+@actor_option
+@json_option
+def cancel(instance_id: int, reason: str | None, actor: str, as_json: bool) -> None:
+    """Cancel an instance and its open tasks."""
+    instance = instances.cancel_instance(get_db(), instance_id, actor, reason)
+    _emit(instance, as_json, schemas.InstanceSchema(), lambda i: f"instance {i.id} cancelled")
+
+
+@main.command("audit")
+@click.argument("instance_id", type=int)
+@json_option
+def audit_command(instance_id: int, as_json: bool) -> None:
+    """The audit trail of an instance: who did what, when."""
+    db = get_db()
+    with db.reading() as session:
+        instances.require_instance(session, instance_id)
+        events = audit.events_of_instance(session, instance_id)
+    _emit(events, as_json, schemas.AuditEventSchema(many=True), lambda rows: "\n".join(
+        f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor or 'system':<20} {e.kind}"
+        + (f"  task {e.task_id}" if e.task_id else "") for e in rows))
+
+
+@main.command("users")
+@json_option
+def list_users(as_json: bool) -> None:
+    """List users and their roles."""
+    with get_db().reading() as session:
+        rows = identity.list_users(session)
+        _emit(rows, as_json, schemas.UserSchema(many=True), lambda rows: "\n".join(
+            f"{u.username:<32} {', '.join(sorted({a.role for a in u.assignments}))}"
+            for u in rows) or "no users")
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="A role (repeatable).")
+@click.option("--scope", help="Hold the roles only for this body or organisation.")
+@click.option("--password", help="Default: a generated one, printed once.")
+@click.option("--name", "display_name", help="The full name shown in the pages.")
+@click.option("--email")
+def user_add(username: str, roles: tuple[str, ...], scope: str | None, password: str | None,
+             display_name: str | None, email: str | None) -> None:
+    """Add a user holding ROLE from today."""
+    created, secret = identity.add_user(get_db(), username, display_name=display_name,
+                                        email=email, password=password, roles=roles,
+                                        scope=scope, actor="cli")
+    click.echo(f"user {created.username} added with role(s) {', '.join(roles)}")
+    if password is None:
+        click.echo(f"password: {secret}")
+
+
+@main.command()
+def seed() -> None:
+    """Create the role catalogue and the demo users (idempotent)."""
+    password = current_app.config["DEMO_PASSWORD"]
+    rows = seed_demo(get_db(), password)
+    click.echo(f"demo logins (password for all: {password}):")
+    for username, role, created in rows:
+        click.echo(f"  {username:<36} {role}" + ("" if created else "  (already there)"))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="Also fire due timers in this process.")
+def serve(host: str, port: int, scheduler: bool) -> None:
+    """Serve the web application (and the scheduler)."""
+    from waitress import serve as waitress_serve
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if scheduler:
+        build_scheduler(get_db(), app.config["SCHEDULER_INTERVAL_SECONDS"], blocking=False).start()
+    click.echo(f"govflow serving on http://{host}:{port}")
+    waitress_serve(app, host=host, port=port, threads=8)
+
+
+@main.command("scheduler")
+@click.option("--interval", type=int, help="Seconds between runs (default: the setting).")
+@click.option("--once", is_flag=True, help="Fire what is due now and stop.")
+def scheduler_command(interval: int | None, once: bool) -> None:
+    """Fire due timers every N seconds (several schedulers may share one PostgreSQL)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if once:
+        click.echo(f"fired the timers of {fire_due_timers(get_db())} instance(s)")
+        return
+    seconds = interval or current_app.config["SCHEDULER_INTERVAL_SECONDS"]
+    click.echo(f"scheduler: firing due timers every {seconds} s (Ctrl-C stops)")
+    build_scheduler(get_db(), seconds, blocking=True).start()

@@ -1,0 +1,32 @@
+"""Settings: defaults, overridden by the environment (GOVFLOW_*, DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from engine.settings import INSTANCE_PATH, database_url
+
+
+def _secret_key() -> str:
+    """A stable secret for sessions: from the environment, else kept in the instance folder."""
+    if os.environ.get("GOVFLOW_SECRET_KEY"):
+        return os.environ["GOVFLOW_SECRET_KEY"]
+    path = Path(INSTANCE_PATH) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    DATABASE_URL = database_url()
+    SECRET_KEY = None  # filled in lazily by create_app, so importing this writes nothing
+    SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("GOVFLOW_SCHEDULER_INTERVAL") or 30)
+    DEMO_PASSWORD = os.environ.get("GOVFLOW_DEMO_PASSWORD") or "welkom-govflow"
+    BPMN_PATH = os.environ.get("GOVFLOW_BPMN_PATH") or str(Path(__file__).parents[1] / "bpmn")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024

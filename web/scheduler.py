@@ -1,0 +1,28 @@
+"""The scheduler: APScheduler runs one job that fires what is due every N seconds."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from engine.db import Database
+from engine.timers import fire_due_timers
+
+log = logging.getLogger(__name__)
+
+
+def _fire(db: Database) -> None:
+    fired = fire_due_timers(db)
+    if fired:
+        log.info("fired the timers of %d instance(s)", fired)
+
+
+def build_scheduler(db: Database, interval_seconds: int, *, blocking: bool) -> BaseScheduler:
+    scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
+    # One run at a time; a run that was missed (sleep, load) is merged into the next.
+    scheduler.add_job(_fire, "interval", args=[db], seconds=interval_seconds,
+                      id="fire_due_timers", max_instances=1, coalesce=True)
+    return scheduler
