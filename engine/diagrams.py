@@ -28,6 +28,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
+ASSIGNEE_PROPERTY = "assignee"
 
 # Children of a process that are not flow nodes and need no parser of their own.
 _STRUCTURE = {
@@ -322,6 +323,9 @@ class Catalogue:
             self.problems.add(source.name, "user task is not in a lane: put it in the lane of "
                               "the role that must do it", element, name)
         properties = getattr(task_spec, "extensions", {}).get("properties", {})
+        if properties.get(ASSIGNEE_PROPERTY):
+            self._check_code(source, element, name, properties[ASSIGNEE_PROPERTY],
+                             compile_expression, "assignee expression")
         for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
             form_name = properties.get(prop)
             if not form_name:

@@ -102,6 +102,8 @@ class HumanTask(Base):
     role: Mapped[str | None] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(20), index=True)  # open, completed, cancelled
     assignee: Mapped[str | None] = mapped_column(String(150), index=True)
+    # Assigned by the process to one person (a member's vote), not claimed from the role.
+    personal: Mapped[bool] = mapped_column(default=False)
     documentation: Mapped[str | None] = mapped_column(Text)
     form: Mapped[str | None] = mapped_column(String(300))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

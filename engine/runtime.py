@@ -24,6 +24,8 @@ from .spiff import STATE_FORMAT, dump_workflow, load_workflow
 
 MILESTONES = (StartEvent, EndEvent, IntermediateThrowEvent)
 FORM_PROPERTY = "formJsonSchemaFilename"
+# An expression over the task data naming the one user who must do the task.
+ASSIGNEE_PROPERTY = "assignee"
 
 
 class StepFailed(EngineError):
@@ -109,8 +111,25 @@ def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any])
 def _new_task_row(instance: ProcessInstance, task: Any) -> HumanTask:
     spec = task.task_spec
     properties = getattr(spec, "extensions", {}).get("properties", {})
+    assignee = _personal_assignee(task, properties.get(ASSIGNEE_PROPERTY))
     return HumanTask(
         instance_id=instance.id, spiff_task_id=str(task.id), element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, role=spec.lane, state="open",
         documentation=spec.documentation, form=properties.get(FORM_PROPERTY),
+        assignee=assignee, personal=assignee is not None,
     )
+
+
+def _personal_assignee(task: Any, expression: str | None) -> str | None:
+    """A task meant for one person (a member's vote): the ``assignee`` property names them."""
+    if not expression:
+        return None
+    try:
+        username = task.workflow.script_engine.evaluate(task, expression)
+    except Exception as err:
+        raise StepFailed(f'the assignee of "{task.task_spec.bpmn_name}" could not be '
+                         f"determined: {err}", task.task_spec.bpmn_id) from err
+    if not isinstance(username, str) or not username:
+        raise StepFailed(f'the assignee of "{task.task_spec.bpmn_name}" is not a username: '
+                         f"{username!r}", task.task_spec.bpmn_id)
+    return username

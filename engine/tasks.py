@@ -72,6 +72,9 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
         if task.assignee != actor:
             raise NotAllowed(f"task {task_id} is claimed by {task.assignee}; only they may "
                              "give it back")
+        if task.personal:
+            raise Conflict(f'task {task_id} "{task.name}" is meant for {actor} personally '
+                           "and cannot be given back")
         task.assignee = None
         audit.record(session, "task_unclaimed", actor, instance_id=task.instance_id,
                      task_id=task.id)

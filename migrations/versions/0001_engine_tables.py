@@ -99,6 +99,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=200), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('assignee', sa.String(length=150), nullable=True),
+    sa.Column('personal', sa.Boolean(), nullable=False),
     sa.Column('documentation', sa.Text(), nullable=True),
     sa.Column('form', sa.String(length=300), nullable=True),
     sa.Column('due_at', sa.DateTime(), nullable=True),
