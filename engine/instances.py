@@ -49,7 +49,7 @@ def start_instance(db: Database, key: str, *, title: str | None = None,
     try:
         with db.transaction() as session:
             instance, workflow = _create(session, key, title, data, actor, scope)
-            save(session, instance, workflow, advance(workflow))
+            save(session, instance, workflow, advance(workflow, session, actor))
             return instance
     except StepFailed as err:
         with db.transaction() as session:

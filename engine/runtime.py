@@ -5,6 +5,7 @@ Only the command modules call this; they own the transaction around it.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +43,22 @@ def open_workflow(instance: ProcessInstance) -> BpmnWorkflow:
     return load_workflow(instance.workflow_json)
 
 
-def advance(workflow: BpmnWorkflow) -> list[str]:
+_step: ContextVar[tuple[Session, str | None] | None] = ContextVar("govflow_step", default=None)
+
+
+def current_step() -> tuple[Session, str | None]:
+    """The transaction and actor of the step being run, for service-task operators.
+
+    Domain functions that a service task calls (``workflows/``) write through this session,
+    so their changes commit or roll back together with the step.
+    """
+    step = _step.get()
+    if step is None:
+        raise RuntimeError("no engine step is running")
+    return step
+
+
+def advance(workflow: BpmnWorkflow, session: Session, actor: str | None = None) -> list[str]:
     """Run every ready engine task; returns the milestones reached, in order."""
     milestones: list[str] = []
 
@@ -51,6 +67,7 @@ def advance(workflow: BpmnWorkflow) -> list[str]:
         if task.workflow is workflow and isinstance(spec, MILESTONES) and spec.bpmn_name:
             milestones.append(spec.bpmn_name)
 
+    token = _step.set((session, actor))
     try:
         workflow.refresh_timers()
         workflow.do_engine_steps(did_complete_task=note_milestone)
@@ -62,6 +79,8 @@ def advance(workflow: BpmnWorkflow) -> list[str]:
         raise StepFailed(f"the process stopped with an error{where}: {err}", element) from err
     except Exception as err:  # a helper function raised something of its own
         raise StepFailed(f"the process stopped with an error: {err}") from err
+    finally:
+        _step.reset(token)
     return milestones
 
 

@@ -111,7 +111,7 @@ def _run(session: Session, task: HumanTask, instance: ProcessInstance,
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     spiff_task.data.update(data)
     spiff_task.run()
-    save(session, instance, workflow, advance(workflow))
+    save(session, instance, workflow, advance(workflow, session, task.assignee))
 
 
 def inbox(db: Database, username: str) -> list[HumanTask]:

@@ -48,7 +48,7 @@ def _fire_next(db: Database, skip: set[int]) -> int | None:
             instance_id = instance.id
             due = instance.next_timer_at
             workflow = open_workflow(instance)
-            save(session, instance, workflow, advance(workflow))
+            save(session, instance, workflow, advance(workflow, session))
             audit.record(session, "timer_fired", None, instance_id=instance.id,
                          details={"due": due.isoformat()})
             return instance_id
