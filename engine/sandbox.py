@@ -9,6 +9,7 @@ the code runs with a short list of builtins plus the helper functions that
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -22,6 +23,7 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -126,9 +128,20 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
             raise ScriptRefused(f"there is no service operation named {operation_name!r}")
         params = {k: v.get("value") if isinstance(v, dict) else v
                   for k, v in (operation_params or {}).items()}
-        return helper(**params)
+        # SpiffWorkflow's service task reads the result as JSON.
+        return json.dumps(helper(**params))
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    def call_service(self, task: Any, **kwargs: Any) -> Any:
+        # The base class refers to an undefined name when a service fails; report it plainly.
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except Exception as err:
+            raise WorkflowTaskException(f"service {kwargs.get('operation_name')!r} failed: {err}",
+                                        task=task, exception=err) from err
 
 
 def script_engine(helpers: Mapping[str, Callable[..., Any]] | None = None) -> PythonScriptEngine:
     """The script engine every workflow runs with."""
-    return PythonScriptEngine(environment=SandboxEnvironment(helpers))
+    return SandboxScriptEngine(environment=SandboxEnvironment(helpers))
