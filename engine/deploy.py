@@ -133,7 +133,8 @@ def specs_for(session: Session, definition: ProcessDefinition) -> tuple[Any, dic
         if callee is not None:
             involved.append(callee)
             pending |= _called_elements(callee.bpmn_xml)
-    return _parse(tuple((d.id, d.key) for d in involved), tuple(involved))
+    # Keyed by content, not id: ids repeat across databases, content never lies.
+    return _parse(tuple((d.key, d.content_hash) for d in involved), tuple(involved))
 
 
 @lru_cache(maxsize=256)

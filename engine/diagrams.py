@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from .sandbox import ScriptRefused, compile_expression, compile_script
 from .spiff import new_parser
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)\b", re.IGNORECASE)
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
@@ -125,6 +127,10 @@ def parse_xml(source: Source, problems: Problems) -> etree._Element | None:
     """Parse XML safely: no DTD, no entities, no network, no oversized input."""
     if len(source.text.encode()) > MAX_FILE_BYTES:
         problems.add(source.name, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return None
+    if _DECLARATION.search(source.text):
+        # Refused before parsing, so no entity is ever expanded (billion laughs, XXE).
+        problems.add(source.name, "DOCTYPE and entity declarations are not allowed")
         return None
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
