@@ -122,7 +122,7 @@ def _latest_xml(session: Session, key: str) -> str | None:
 def specs_for(session: Session, definition: ProcessDefinition) -> tuple[Any, dict[str, Any]]:
     """The parsed spec of a version and of the processes it calls (their latest versions)."""
     involved = [definition]
-    pending = _called_elements(definition.bpmn_xml)
+    pending = set(_called_elements(definition.bpmn_xml))
     seen = {definition.key}
     while pending:
         key = pending.pop()
@@ -138,9 +138,9 @@ def specs_for(session: Session, definition: ProcessDefinition) -> tuple[Any, dic
 
 
 @lru_cache(maxsize=256)
-def _called_elements(bpmn_xml: str) -> set[str]:
+def _called_elements(bpmn_xml: str) -> frozenset[str]:
     root = etree.fromstring(bpmn_xml.encode(), etree.XMLParser(resolve_entities=False))
-    return set(root.xpath("//bpmn:callActivity/@calledElement",
+    return frozenset(root.xpath("//bpmn:callActivity/@calledElement",
                           namespaces={"bpmn": BPMN_NS}))
 
 
