@@ -1,0 +1,106 @@
+"""The govflow command: a process driven from the shell, JSON for scripts, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from ..conftest import DATA, make_user
+
+
+def _json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_drive_a_process_from_the_shell(cli, db) -> None:
+    make_user(db, "mia", "Manager ZVH")
+    make_user(db, "piet", "Portefeuillehouder ZVH")
+    deployed = _json(cli("deploy", str(DATA / "two_lanes.bpmn"), str(DATA / "forms"), "--json"))
+    assert deployed == [{"process": "two_lanes", "version": 1, "status": "new"}]
+    again = cli("deploy", str(DATA / "two_lanes.bpmn"), str(DATA / "forms"))
+    assert again.output.strip() == "two_lanes: version 1 (unchanged)"
+
+    started = _json(cli("start", "two_lanes", "--title", "Begroting 2027", "--data",
+                        '{"jaar": 2027}', "--as", "mia", "--json"))
+    assert started["status"] == "running" and isinstance(started["id"], int)
+
+    [task] = _json(cli("tasks", "--as", "mia", "--json"))
+    assert {k: task[k] for k in ("name", "role", "instance_id", "state")} == {
+        "name": "Begroting opstellen", "role": "Manager ZVH", "instance_id": started["id"],
+        "state": "open"}
+    claimed = _json(cli("claim", str(task["id"]), "--as", "mia", "--json"))
+    assert (claimed["state"], claimed["assignee"]) == ("claimed", "mia")
+    done = cli("complete", str(task["id"]), "--as", "mia", "--data",
+               '{"basistaken": 10, "toelichting": "x"}')
+    assert done.exit_code == 0 and "completed by mia" in done.output
+
+    [review] = _json(cli("tasks", "--as", "piet", "--json"))
+    cli("complete", str(review["id"]), "--as", "piet", "--data", '{"akkoord": true}')
+    shown = _json(cli("show", str(started["id"]), "--json"))
+    assert {k: shown[k] for k in ("id", "status", "process", "version")} == {
+        "id": started["id"], "status": "completed", "process": "two_lanes", "version": 1}
+    assert shown["data"]["jaar"] == 2027
+    listed = _json(cli("instances", "--process", "two_lanes", "--status", "completed", "--json"))
+    assert [i["id"] for i in listed] == [started["id"]]
+    trail = _json(cli("audit", str(started["id"]), "--json"))
+    assert [e["kind"] for e in trail] == [
+        "instance_started", "task_claimed", "task_completed", "task_completed"]
+
+
+def test_errors_are_one_line_on_stderr_with_a_non_zero_exit(cli, db) -> None:
+    make_user(db, "mia", "Manager ZVH")
+    result = cli("start", "nope", "--as", "mia")
+    assert result.exit_code == 1
+    assert result.output == ("error: no process with key 'nope' is deployed; nothing is "
+                             "deployed yet (run govflow deploy)\n")
+    assert "Traceback" not in result.output
+    bad_json = cli("start", "nope", "--as", "mia", "--data", "{oops")
+    assert bad_json.exit_code == 2 and "not valid JSON" in bad_json.output
+    assert cli("complete", "999", "--as", "mia").output == "error: no task 999\n"
+
+
+def test_validate_prints_one_line_per_problem(cli, tmp_path) -> None:
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text((DATA / "two_lanes.bpmn").read_text()
+                      .replace("<bpmn:flowNodeRef>review</bpmn:flowNodeRef>", ""))
+    result = cli("validate", str(broken), str(DATA / "forms"))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f'{broken}: element review "Begroting bespreken": user task is not in a lane: '
+        "put it in the lane of the role that must do it"]
+    ok = cli("validate", str(DATA / "two_lanes.bpmn"), str(DATA / "forms"))
+    assert ok.exit_code == 0 and "process two_lanes is valid" in ok.output
+
+
+def test_users_and_user_add(cli, db) -> None:
+    added = cli("user", "add", "sam", "--role", "Netwerksecretaris")
+    assert added.exit_code == 0 and "password: " in added.output
+    assert cli("user", "add", "sam", "--role", "Netwerksecretaris").output == \
+        "error: user 'sam' already exists\n"
+    unknown = cli("user", "add", "tom", "--role", "Koning")
+    assert unknown.exit_code == 1 and "unknown role 'Koning'; known roles:" in unknown.output
+    users = _json(cli("users", "--json"))
+    assert [(u["username"], u["roles"]) for u in users] == [("sam", ["Netwerksecretaris"])]
+
+
+def test_seed_is_idempotent_and_prints_the_demo_logins(cli) -> None:
+    first = cli("seed")
+    assert first.exit_code == 0 and "manager.zvh" in first.output
+    second = cli("seed")
+    assert "(already there)" in second.output
+
+
+def test_health(app) -> None:
+    response = app.test_client().get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_says_when_the_database_is_not_migrated(tmp_path) -> None:
+    from web import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    response = app.test_client().get("/health")
+    assert response.status_code == 503
+    assert "not migrated" in response.get_json()["database"]
