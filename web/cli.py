@@ -80,6 +80,9 @@ def migrate() -> None:
 def deploy_command(paths: tuple[Path, ...], actor: str | None, as_json: bool) -> None:
     """Validate and deploy diagrams (default: the bpmn/ folder)."""
     targets = list(paths) or [Path(current_app.config["BPMN_PATH"])]
+    if not paths and not any(targets[0].glob("*.bpmn")):
+        click.echo(f"no diagrams in {targets[0]}: nothing to deploy")
+        return
     result = deploy.deploy(get_db(), targets, actor)
     _emit(result, as_json, schemas.DeployedSchema(many=True), lambda rows: "\n".join(
         f"{r.key}: version {r.version} ({r.status})" for r in rows))
