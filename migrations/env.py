@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import workflows.models  # noqa: F401 (the domain's tables join the same metadata)
 from engine.models import Base
 from engine.settings import database_url
 

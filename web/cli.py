@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask.cli import FlaskGroup
 from marshmallow import Schema
 
 from engine import audit, deploy, identity, instances, schema, tasks
+from engine.clock import LOCAL_ZONE
 from engine.errors import DeploymentRejected, EngineError
 from engine.timers import fire_due_timers
 from workflows.seed import seed as seed_demo
@@ -139,12 +141,16 @@ def show(instance_id: int, as_json: bool) -> None:
     _emit(payload, as_json, None, _show_text)
 
 
+def _local(iso: str) -> str:
+    return f"{datetime.fromisoformat(iso).astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"
+
+
 def _show_text(p: dict[str, Any]) -> str:
     lines = [f"instance {p['id']}: {p['title']}",
              f"  process  {p['process']} version {p['version']}",
              f"  status   {p['status']}" + (f" — {p['error']}" if p["error"] else ""),
              f"  stage    {p['stage'] or '-'}",
-             f"  started  {p['started_at']} by {p['started_by'] or 'the system'}"]
+             f"  started  {_local(p['started_at'])} by {p['started_by'] or 'the system'}"]
     lines += [f"  task {t['id']:>5}  {t['state']:<9}  {t['name']}  ({t['role']})"
               for t in p["tasks"]]
     return "\n".join(lines)
@@ -217,7 +223,7 @@ def audit_command(instance_id: int, as_json: bool) -> None:
         instances.require_instance(session, instance_id)
         events = audit.events_of_instance(session, instance_id)
     _emit(events, as_json, schemas.AuditEventSchema(many=True), lambda rows: "\n".join(
-        f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor or 'system':<20} {e.kind}"
+        f"{e.at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M:%S}  {e.actor or 'system':<20} {e.kind}"
         + (f"  task {e.task_id}" if e.task_id else "") for e in rows))
 
 

@@ -21,5 +21,7 @@ ROLES: list[tuple[str, str]] = [
     ("Casusregisseur", "Operationele rol van het ZVH"),
     ("Procesondersteuner", "Operationele rol van het ZVH"),
     ("Informatiecoördinator", "Operationele rol van het ZVH"),
+    ("Gespreksleider", "In moreel beraad of socratische gespreksvoering getrainde begeleider "
+                       "van de casusreflectie"),
     (ADMIN_ROLE, "Beheert gebruikers, rollen en processen"),
 ]

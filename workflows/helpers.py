@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .subregions import delegation_covers, other_subregions, subregion_for
+
 
 def majority(votes: list[Any], yes: Any = "voor") -> bool:
     """DEC-1: more than half of the votes cast are in favour."""
@@ -14,4 +16,7 @@ def majority(votes: list[Any], yes: Any = "voor") -> bool:
 
 HELPERS: dict[str, Callable[..., Any]] = {
     "majority": majority,
+    "subregion_for": subregion_for,
+    "other_subregions": other_subregions,
+    "delegation_covers": delegation_covers,
 }
