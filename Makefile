@@ -23,8 +23,8 @@ install: $(INSTALLED)
 
 run: $(INSTALLED)
 	$(GOVFLOW) migrate
-	$(GOVFLOW) deploy
 	$(GOVFLOW) seed
+	$(GOVFLOW) deploy
 	$(GOVFLOW) serve --host 127.0.0.1 --port 5000
 
 lint: $(TEST_INSTALLED)

@@ -17,7 +17,7 @@ from . import audit
 from .db import Database
 from .diagrams import Catalogue, ProcessDraft, Source, read_sources
 from .errors import Conflict, DeploymentRejected, NotFound
-from .models import ProcessDefinition
+from .models import ProcessDefinition, Role
 from .spiff import new_parser
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -43,7 +43,8 @@ def validate_sources(db: Database, sources: list[Source]) -> list[ProcessDraft]:
     if not any(s.kind == "bpmn" for s in sources):
         raise DeploymentRejected(["no BPMN file given: nothing to deploy"])
     with db.reading() as session:
-        catalogue = Catalogue(sources, lambda key: _latest_xml(session, key))
+        roles = set(session.scalars(select(Role.name)))
+        catalogue = Catalogue(sources, lambda key: _latest_xml(session, key), roles)
         drafts = catalogue.check()
     if catalogue.problems:
         raise DeploymentRejected(catalogue.problems)

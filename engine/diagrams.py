@@ -199,9 +199,12 @@ class Catalogue:
     """Validates one deployment's files together and yields the processes they define."""
 
     def __init__(self, sources: list[Source],
-                 deployed_bpmn: Callable[[str], str | None] = lambda key: None) -> None:
+                 deployed_bpmn: Callable[[str], str | None] = lambda key: None,
+                 known_roles: set[str] | None = None) -> None:
         self.sources = sources
         self.deployed_bpmn = deployed_bpmn
+        # None: roles are not checked (validation without a database).
+        self.known_roles = known_roles
         self.problems = Problems()
         self.forms = {s.resource_name: s for s in sources if s.kind == "form"}
         self.dmns: list[tuple[Source, etree._Element]] = []
@@ -328,6 +331,10 @@ class Catalogue:
         if not task_spec.lane:
             self.problems.add(source.name, "user task is not in a lane: put it in the lane of "
                               "the role that must do it", element, name)
+        elif self.known_roles is not None and task_spec.lane not in self.known_roles:
+            known = ", ".join(sorted(self.known_roles)) or "none yet (run govflow seed)"
+            self.problems.add(source.name, f'lane "{task_spec.lane}" is not a known role; '
+                              f"known roles: {known}", element, name)
         properties = getattr(task_spec, "extensions", {}).get("properties", {})
         if properties.get(ASSIGNEE_PROPERTY):
             self._check_code(source, element, name, properties[ASSIGNEE_PROPERTY],

@@ -25,21 +25,21 @@ def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
     validator = validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
     problems: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        field = _field_of(error)
-        problems.setdefault(field, _reason(error, schema))
+        for field in _fields_of(error):
+            problems.setdefault(field, _reason(error, schema))
     if problems:
         listed = "; ".join(f"{field}: {reason}" for field, reason in problems.items())
         raise InvalidInput(f"the form is not filled in correctly: {listed}", problems)
 
 
-def _field_of(error: jsonschema.ValidationError) -> str:
+def _fields_of(error: jsonschema.ValidationError) -> list[str]:
+    path = [str(p) for p in error.absolute_path]
     if error.validator == "required":
-        # "'budget' is a required property": the missing field is the one to name.
+        # One error per missing field, but none says which: name every missing one.
         missing = [f for f in error.validator_value if f not in (error.instance or {})]
-        path = [*error.absolute_path, missing[0]] if missing else list(error.absolute_path)
-    else:
-        path = list(error.absolute_path)
-    return ".".join(str(p) for p in path) or "(form)"
+        if missing:
+            return [".".join([*path, f]) for f in missing]
+    return [".".join(path) or "(form)"]
 
 
 def _reason(error: jsonschema.ValidationError, schema: dict[str, Any]) -> str:

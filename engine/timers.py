@@ -41,7 +41,7 @@ def _fire_next(db: Database, skip: set[int]) -> int | None:
                             ProcessInstance.id.not_in(skip))
                      .order_by(ProcessInstance.next_timer_at).limit(1))
             if db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
+                query = query.with_for_update(skip_locked=True, of=ProcessInstance)
             instance = session.scalars(query).first()
             if instance is None:
                 return None

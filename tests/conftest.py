@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+import workflows
+import workflows.models
 from engine import deploy, identity, schema
 from engine.db import Database
 from engine.models import Base
@@ -25,6 +27,8 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("CI") and not POSTGRES_URL:
         raise pytest.UsageError("CI must run the PostgreSQL tests: set TEST_POSTGRES_URL")
+    # Diagram scripts call the domain helpers, as they do in the application.
+    workflows.init_app(None)
 
 
 @pytest.fixture(scope="session")

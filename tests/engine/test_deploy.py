@@ -178,3 +178,10 @@ CALLER = """<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>
 """
+
+
+def test_a_lane_that_names_no_known_role_is_refused(db: Database, tmp_path) -> None:
+    text = SAMPLE.replace('name="Portefeuillehouder ZVH"', 'name="Portefeuilehouder ZVH"')
+    [problem] = _problems(db, _write(tmp_path, text))
+    assert 'element review "Begroting bespreken": lane "Portefeuilehouder ZVH" is not a known ' \
+        "role; known roles: Beheerder" in problem
