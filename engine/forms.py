@@ -39,6 +39,9 @@ def _fields_of(error: jsonschema.ValidationError) -> list[str]:
         missing = [f for f in error.validator_value if f not in (error.instance or {})]
         if missing:
             return [".".join([*path, f]) for f in missing]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        return [".".join([*path, f]) for f in error.instance if f not in allowed]
     return [".".join(path) or "(form)"]
 
 
@@ -46,6 +49,8 @@ def _reason(error: jsonschema.ValidationError, schema: dict[str, Any]) -> str:
     kind = error.validator
     if kind == "required":
         return "required"
+    if kind == "additionalProperties":
+        return "not a field of this form"
     if kind == "enum":
         return "choose one of: " + ", ".join(str(v) for v in error.validator_value)
     if kind == "type":

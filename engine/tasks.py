@@ -18,6 +18,9 @@ from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
 from .runtime import StepFailed, advance, open_workflow, save
 
+# A user task property: element ids of tasks that the same person may not also have done.
+SEPARATE_PROPERTY = "separateFrom"
+
 
 def require_task(session: Session, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id)
@@ -109,9 +112,28 @@ def _run(session: Session, task: HumanTask, instance: ProcessInstance,
          data: dict[str, Any]) -> None:
     workflow = open_workflow(instance)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
+    _check_separation(session, task, spiff_task)
     spiff_task.data.update(data)
     spiff_task.run()
     save(session, instance, workflow, advance(workflow, session, task.assignee))
+
+
+def _check_separation(session: Session, task: HumanTask, spiff_task: Any) -> None:
+    """Four eyes: a task with ``separateFrom`` needs someone other than who did those tasks.
+
+    E.g. the two portefeuillehouders' reviews share a lane, but must be two people (BUD-2).
+    """
+    properties = getattr(spiff_task.task_spec, "extensions", {}).get("properties", {})
+    elements = [e.strip() for e in properties.get(SEPARATE_PROPERTY, "").split(",") if e.strip()]
+    if not elements:
+        return
+    earlier = session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == task.instance_id, HumanTask.id != task.id,
+        HumanTask.element_id.in_(elements),
+        HumanTask.state == "completed", HumanTask.completed_by == task.completed_by)).first()
+    if earlier is not None:
+        raise NotAllowed(f'task {task.id} "{task.name}" must be done by someone other than who '
+                         f'did "{earlier.name}"')
 
 
 def inbox(db: Database, username: str) -> list[HumanTask]:

@@ -134,3 +134,19 @@ def test_cancel_closes_the_open_tasks(db: Database, people) -> None:
     assert tasks.get_task(db, draft.id).state == "cancelled"
     with pytest.raises(Conflict, match="already cancelled"):
         tasks.complete_task(db, draft.id, "mia", DRAFT)
+
+
+def test_four_eyes_two_tasks_of_one_lane_need_two_people(db: Database) -> None:
+    """BUD-2: both portefeuillehouders are heard; one person cannot give both opinions."""
+    make_user(db, "burgemeester", "Portefeuillehouder ZVH")
+    make_user(db, "wethouder", "Portefeuillehouder ZVH")
+    deploy_data(db, "four_eyes.bpmn")
+    instance = instances.start_instance(db, "four_eyes", actor="burgemeester")
+    by_name = {t.name: t for t in tasks.inbox(db, "burgemeester")}
+    tasks.complete_task(db, by_name["Oordeel namens het DVO"].id, "burgemeester")
+    second = by_name["Oordeel namens de VvG Veilig Thuis"]
+    with pytest.raises(NotAllowed, match="someone other than who did"):
+        tasks.complete_task(db, second.id, "burgemeester")
+    assert tasks.get_task(db, second.id).state == "open"
+    tasks.complete_task(db, second.id, "wethouder")
+    assert instances.get_instance(db, instance.id).status == "completed"
