@@ -11,18 +11,33 @@ from jsonschema.validators import validator_for
 from .errors import InvalidInput
 from .models import HumanTask
 
+_validators: dict[tuple[str, str], Any] = {}
+
 
 def form_schema(task: HumanTask) -> dict[str, Any] | None:
     """The JSON Schema of a task's form, from the version its instance runs on."""
+    validator = form_validator(task)
+    return validator.schema if validator is not None else None
+
+
+def form_validator(task: HumanTask) -> Any:
+    """The validator of a task's form; versions never change, so it is built once."""
     if not task.form:
         return None
-    text = task.instance.definition.resources.get(task.form)
-    return json.loads(text) if text else None
+    definition = task.instance.definition
+    key = (definition.content_hash, task.form)
+    if key not in _validators:
+        text = definition.resources.get(task.form)
+        if text is None:
+            return None
+        schema = json.loads(text)
+        _validators[key] = validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+    return _validators[key]
 
 
-def validate_submission(schema: dict[str, Any], data: dict[str, Any]) -> None:
+def validate_submission(validator: Any, data: dict[str, Any]) -> None:
     """Refuse data that does not fit the form, naming each field and the reason."""
-    validator = validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+    schema = validator.schema
     problems: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         for field in _fields_of(error):

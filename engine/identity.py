@@ -118,7 +118,16 @@ def held_roles(session: Session, username: str, on: date | None = None) -> list[
 def holds_role(session: Session, username: str, role: str | None, scope: str | None = None,
                on: date | None = None) -> bool:
     """True when the user holds ``role``, unscoped or for ``scope``, on the day."""
-    return covers(held_roles(session, username, on), role, scope)
+    if role is None:
+        return False
+    day = on or today()
+    rows = session.execute(
+        select(RoleAssignment.scope, RoleAssignment.valid_from, RoleAssignment.valid_until)
+        .join(User).where(User.username == username, User.is_active.is_(True),
+                          RoleAssignment.role == role)
+    )
+    return any((s is None or s == scope) and start <= day and (end is None or day <= end)
+               for s, start, end in rows)
 
 
 def covers(assignments: Iterable[RoleAssignment], role: str | None, scope: str | None) -> bool:

@@ -137,8 +137,11 @@ def instance_data(instance: ProcessInstance) -> dict[str, Any]:
 
 def _last_task_data(workflow: Any) -> dict[str, Any]:
     done = workflow.get_tasks(state=TaskState.COMPLETED)
-    latest = max(done, key=lambda t: t.last_state_change, default=None)
-    return dict(latest.data) if latest is not None else {}
+    # Tasks of one step may share a timestamp (a coarse clock, a frozen test clock): the tree
+    # lists a task after the ones it follows, so the later position wins a tie.
+    latest = max(enumerate(done), key=lambda pair: (pair[1].last_state_change, pair[0]),
+                 default=None)
+    return dict(latest[1].data) if latest is not None else {}
 
 
 def list_instances(db: Database, *, process: str | None = None, status: str | None = None,

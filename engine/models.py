@@ -54,9 +54,10 @@ class ProcessDefinition(Base):
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     source_name: Mapped[str] = mapped_column(String(300))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    # DMN tables and forms this version needs, by file name: {"forms/x.json": "..."}
-    resources: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Deferred: instances and tasks join their definition, but rarely need its sources.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    # DMN tables and forms this version needs, by file name: {"x-schema.json": "..."}
+    resources: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str | None] = mapped_column(String(150))

@@ -113,15 +113,17 @@ def next_timer(workflow: BpmnWorkflow) -> datetime | None:
 
 def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any]) -> None:
     """Make the open rows of ``human_tasks`` match the ready human tasks of the workflow."""
-    open_rows = {
-        row.spiff_task_id: row
-        for row in session.scalars(select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.state == "open"))
-    }
+    # No autoflush: the step's changes are written once, at commit.
+    with session.no_autoflush:
+        open_rows = dict(session.execute(
+            select(HumanTask.spiff_task_id, HumanTask.id)
+            .where(HumanTask.instance_id == instance.id, HumanTask.state == "open")).all())
     ready_ids = {str(task.id) for task in ready}
-    for spiff_id, row in open_rows.items():
+    for spiff_id, row_id in open_rows.items():
         if spiff_id not in ready_ids:  # gone without completion: boundary event, cancel
-            row.state = "cancelled"
+            row = session.get(HumanTask, row_id)
+            if row is not None and row.state == "open":  # not the one completed in this step
+                row.state = "cancelled"
     for task in ready:
         if str(task.id) not in open_rows:
             session.add(_new_task_row(instance, task))

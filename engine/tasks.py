@@ -12,7 +12,7 @@ from . import audit
 from .clock import now
 from .db import Database
 from .errors import Conflict, NotAllowed, NotFound
-from .forms import form_schema, validate_submission
+from .forms import form_validator, validate_submission
 from .identity import covers, held_roles, holds_role
 from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
@@ -94,9 +94,9 @@ def complete_task(db: Database, task_id: int, actor: str,
             task = require_task(session, task_id)
             instance_id = task.instance_id
             _check_may_work_on(session, task, actor)
-            schema = form_schema(task)
-            if schema is not None:
-                validate_submission(schema, data)
+            validator = form_validator(task)
+            if validator is not None:
+                validate_submission(validator, data)
             task.state, task.assignee = "completed", actor
             task.completed_at, task.completed_by = now(), actor
             _run(session, task, task.instance, data)
