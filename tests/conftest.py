@@ -17,6 +17,7 @@ from engine import deploy, identity, schema
 from engine.db import Database
 from engine.models import Base
 from web import create_app
+from web.database import get_db
 from workflows.catalogue import ROLES
 
 DATA = Path(__file__).parent / "data"
@@ -90,7 +91,10 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def app(db: Database):
-    return create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "test"})
+    application = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "test"})
+    yield application
+    with application.app_context():
+        get_db().dispose()
 
 
 @pytest.fixture
