@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -136,7 +137,10 @@ def instance_data(instance: ProcessInstance) -> dict[str, Any]:
 
 
 def _last_task_data(workflow: Any) -> dict[str, Any]:
-    done = workflow.get_tasks(state=TaskState.COMPLETED)
+    # The instance's own tasks: not those inside a called process, nor the single instances
+    # of a multi-instance task (their results are merged into the task that holds them).
+    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
+            if not isinstance(t.parent.task_spec if t.parent else None, MultiInstanceTask)]
     # Tasks of one step may share a timestamp (a coarse clock, a frozen test clock): the tree
     # lists a task after the ones it follows, so the later position wins a tie.
     latest = max(enumerate(done), key=lambda pair: (pair[1].last_state_change, pair[0]),

@@ -5,6 +5,8 @@ Only the command modules call this; they own the transaction around it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
@@ -67,21 +69,37 @@ def advance(workflow: BpmnWorkflow, session: Session, actor: str | None = None) 
         if task.workflow is workflow and isinstance(spec, MILESTONES) and spec.bpmn_name:
             milestones.append(spec.bpmn_name)
 
-    token = _step.set((session, actor))
-    try:
+    with _step_of(session, actor):
         workflow.refresh_timers()
         workflow.do_engine_steps(did_complete_task=note_milestone)
+    return milestones
+
+
+def run_task(task: Any, data: dict[str, Any], session: Session, actor: str | None) -> None:
+    """Complete a human task with its data (its post-script and multi-instance merge run here)."""
+    with _step_of(session, actor):
+        task.data.update(data)
+        task.run()
+
+
+@contextmanager
+def _step_of(session: Session, actor: str | None) -> Iterator[None]:
+    """Expose the step's transaction to service operators; turn any error into StepFailed."""
+    token = _step.set((session, actor))
+    try:
+        yield
     except SpiffWorkflowException as err:
         task_spec = getattr(err, "task_spec", None)
         element = getattr(task_spec, "bpmn_id", None)
         name = getattr(task_spec, "bpmn_name", None) or element
         where = f' at "{name}"' if name else ""
         raise StepFailed(f"the process stopped with an error{where}: {err}", element) from err
+    except EngineError:
+        raise
     except Exception as err:  # a helper function raised something of its own
         raise StepFailed(f"the process stopped with an error: {err}") from err
     finally:
         _step.reset(token)
-    return milestones
 
 
 def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,

@@ -16,7 +16,7 @@ from .forms import form_validator, validate_submission
 from .identity import covers, held_roles, holds_role
 from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
-from .runtime import StepFailed, advance, open_workflow, save
+from .runtime import StepFailed, advance, open_workflow, run_task, save
 
 # A user task property: element ids of tasks that the same person may not also have done.
 SEPARATE_PROPERTY = "separateFrom"
@@ -113,8 +113,7 @@ def _run(session: Session, task: HumanTask, instance: ProcessInstance,
     workflow = open_workflow(instance)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     _check_separation(session, task, spiff_task)
-    spiff_task.data.update(data)
-    spiff_task.run()
+    run_task(spiff_task, data, session, task.completed_by)
     save(session, instance, workflow, advance(workflow, session, task.assignee))
 
 
@@ -137,7 +136,8 @@ def _check_separation(session: Session, task: HumanTask, spiff_task: Any) -> Non
 
 
 def inbox(db: Database, username: str) -> list[HumanTask]:
-    """Open tasks claimed by the user or waiting for a role the user holds today, newest first."""
+    """Open tasks of a role the user holds today for the task's body: unclaimed, or claimed by or
+    assigned to the user; newest first."""
     with db.reading() as session:
         assignments = held_roles(session, username)
         roles = {a.role for a in assignments}
@@ -148,8 +148,11 @@ def inbox(db: Database, username: str) -> list[HumanTask]:
                        HumanTask.role.in_(roles) & HumanTask.assignee.is_(None)))
             .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
         )
+        # Claimed or personal, a task stays the work of its role for its body: a personal task
+        # that names someone without that role (a non-member listed as present) is not shown
+        # to them, as they may not do it either (MTG-8: only members see their body's work).
         return [t for t in session.scalars(query)
-                if t.assignee == username or covers(assignments, t.role, t.instance.scope)]
+                if covers(assignments, t.role, t.instance.scope)]
 
 
 def get_task(db: Database, task_id: int) -> HumanTask:

@@ -121,3 +121,24 @@ def test_two_claims_of_one_task_at_once_one_wins(db: Database) -> None:
 
     outcomes = _race(db, claim)
     assert sum(not isinstance(o, Conflict) for o in outcomes) == 1, outcomes
+
+
+def test_a_post_script_that_raises_fails_the_instance_not_the_caller(db: Database,
+                                                                     tmp_path) -> None:
+    """An error while the task itself runs (its post-script) is a failed step like any other."""
+    from engine import deploy
+
+    from ..conftest import DATA
+
+    text = (DATA / "two_lanes.bpmn").read_text().replace(
+        "</spiffworkflow:properties>",
+        "</spiffworkflow:properties><spiffworkflow:postScript>x = 1 / 0</spiffworkflow:postScript>")
+    (tmp_path / "post.bpmn").write_text(text)
+    deploy.deploy(db, [tmp_path / "post.bpmn", DATA / "forms"])
+    make_user(db, "mia", "Manager ZVH")
+    instance = instances.start_instance(db, "two_lanes", actor="mia")
+    [task] = tasks.inbox(db, "mia")
+    with pytest.raises(StepFailed, match="division by zero"):
+        tasks.complete_task(db, task.id, "mia", {"basistaken": 1, "toelichting": "x"})
+    assert instances.get_instance(db, instance.id).status == "failed"
+    assert tasks.get_task(db, task.id).state == "open"
