@@ -1,0 +1,275 @@
+"""One meeting of a body (bpmn/meeting.bpmn, calling bpmn/decision.bpmn per agenda item), driven
+through the engine commands by the members of the body (domain.md process 4, MTG-5..MTG-8)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from lxml import etree
+
+from engine import instances, tasks, timers
+from engine.clock import now
+from engine.db import Database
+from engine.errors import NotAllowed
+from engine.models import ProcessInstance
+from workflows.catalogue import ROLES
+
+from ..conftest import BPMN
+from .meeting_support import (
+    complete,
+    data_of,
+    deploy_governance,
+    item_of,
+    make_members,
+    named_tasks,
+    refresh,
+    vote,
+)
+
+REGIEKAMER = ["anna", "bert", "carl", "dirk", "vera"]
+WORKFLOW = {"titel": "Werkproces complexe casuïstiek", "voorstel": "Vaststellen.", "bron": "lid",
+            "ingebracht_door": "anna"}
+ANNUAL_PLAN = {"titel": "Uitvoering jaarplan", "voorstel": "Twee extra casusregisseurs.",
+               "bron": "ander orgaan", "ingebracht_door": "stuurgroep"}
+NO_ITEMS = {"voorgestelde_punten": []}
+
+
+@pytest.fixture
+def governance(db: Database) -> Database:
+    deploy_governance(db)
+    make_members(db, "regiekamer", "stuurgroep", "stamtafel")
+    return db
+
+
+def start(db: Database, orgaan: str, actor: str) -> ProcessInstance:
+    return instances.start_instance(db, "meeting", title=f"Vergadering {orgaan}", actor=actor,
+                                    scope=orgaan, data={"orgaan": orgaan})
+
+
+def plan(db: Database, secretary: str, members: list[str], date: str = "2027-03-15") -> None:
+    complete(db, secretary, "Vergadering plannen", {
+        "vergaderdatum": date, "locatie": "Zutphen", "aanleiding": "regulier", "leden": members})
+
+
+def prepare_agenda(db: Database, secretary: str, agenda: list[dict]) -> None:
+    """From the gathered input to a finished agenda, sent 15 days before 2027-03-15."""
+    complete(db, secretary, "Inbreng andere organen vastleggen", {"punten_andere_organen": []})
+    complete(db, secretary, "Agenda opstellen", {"agenda": agenda})
+    complete(db, secretary, "Agenda en stukken versturen",
+             {"agenda_verzonden_op": "2027-02-28", "stukken": "Agenda en voorstellen"})
+
+
+def minutes_and_follow_up(db: Database, secretary: str, chair: str) -> None:
+    complete(db, secretary, "Verslag opstellen", {"verslag": "Verslag.", "actiepunten": []})
+    complete(db, chair, "Verslag vaststellen", {"verslag_akkoord": True})
+    complete(db, secretary, "Verslag aan de leden sturen", {"verslag_verzonden_op": "2027-03-22"})
+    complete(db, secretary, "Actiepunten opvolgen", {"stand_actiepunten": "geen actiepunten"})
+
+
+@pytest.mark.usefixtures("governance")
+def test_a_regiekamer_meeting_with_two_items_reports_to_the_stuurgroep(db: Database) -> None:
+    """MTG-5 agenda from members and other bodies, 10-day rule, attendance, DEC-2 written
+    input, one decision and one tie (DEC-4), MTG-6 minutes, MTG-7 report to the Stuurgroep."""
+    meeting = start(db, "regiekamer", "sara")
+    assert (meeting.status, meeting.stage) == ("running", "Vergadercyclus gestart")
+    plan(db, "sara", REGIEKAMER)
+
+    # MTG-5: every member is asked personally; another body's input is recorded too.
+    asked = {u: [(t.assignee, t.personal) for t in named_tasks(db, u, "Agendapunten aandragen")]
+             for u in REGIEKAMER}
+    assert asked == {u: [(u, True)] for u in REGIEKAMER}
+    complete(db, "anna", "Agendapunten aandragen", {"voorgestelde_punten": [
+        {"titel": WORKFLOW["titel"], "behandeling": "besluitvorming"}]})
+    for member in ("bert", "carl", "dirk", "vera"):
+        complete(db, member, "Agendapunten aandragen", NO_ITEMS)
+    complete(db, "sara", "Inbreng andere organen vastleggen", {"punten_andere_organen": [
+        {"titel": ANNUAL_PLAN["titel"], "orgaan": "stuurgroep"}]})
+    gathered = data_of(db, meeting)
+    assert {"lid": "anna", "punten": [{"titel": WORKFLOW["titel"],
+                                       "behandeling": "besluitvorming"}]} \
+        in gathered["inbreng_leden"]
+    complete(db, "sara", "Agenda opstellen", {"agenda": [WORKFLOW, ANNUAL_PLAN]})
+
+    # Sent five days ahead: too late, the chair moves the meeting and the papers go again.
+    complete(db, "sara", "Agenda en stukken versturen",
+             {"agenda_verzonden_op": "2027-03-10", "stukken": "Voorstellen"})
+    assert refresh(meeting, db).stage == "Vergadercyclus gestart"
+    complete(db, "vera", "Vergadering verplaatsen",
+             {"vergaderdatum": "2027-03-25", "reden_verplaatsing": "stukken te laat verzonden"})
+    complete(db, "sara", "Agenda en stukken versturen",
+             {"agenda_verzonden_op": "2027-03-10", "stukken": "Voorstellen"})
+    assert refresh(meeting, db).stage == "Agenda en stukken verzonden"
+
+    complete(db, "sara", "Aanwezigheid registreren",
+             {"aanwezigen": ["anna", "bert", "carl", "vera"], "afwezigen": ["dirk"]})
+    assert refresh(meeting, db).stage == "Vergadering geopend"
+
+    # One decision per agenda item; the absent member gives written input on both (DEC-2).
+    written = named_tasks(db, "dirk", "Schriftelijke inbreng leveren")
+    assert sorted(item_of(db, t) for t in written) == sorted([WORKFLOW["titel"],
+                                                              ANNUAL_PLAN["titel"]])
+    for task in written:
+        tasks.complete_task(db, task.id, "dirk", {"standpunt": "instemming", "toelichting": "Ok."})
+    vote(db, {"anna": "voor", "bert": "voor", "carl": "voor", "vera": "voor"},
+         item=WORKFLOW["titel"])
+    vote(db, {"anna": "voor", "bert": "tegen", "carl": "tegen", "vera": "voor"},
+         item=ANNUAL_PLAN["titel"])
+    complete(db, "sara", "Voorleggen aan hoger orgaan",
+             {"voorgelegd_op": "2027-03-26", "toelichting": "Staken der stemmen."})
+    assert refresh(meeting, db).stage == "Besluiten genomen"
+
+    # MTG-6: minutes drafted, sent back once by the chair, then approved and sent.
+    complete(db, "sara", "Verslag opstellen", {"verslag": "Concept.", "actiepunten": [
+        {"omschrijving": "Werkproces publiceren", "eigenaar": "anna", "uiterlijk": "2027-04-15"}]})
+    complete(db, "vera", "Verslag vaststellen",
+             {"verslag_akkoord": False, "opmerkingen_verslag": "Stemverhouding noemen."})
+    assert refresh(meeting, db).stage == "Besluiten genomen"
+    minutes_and_follow_up(db, "sara", "vera")
+    assert refresh(meeting, db).stage == "Verslag vastgesteld"
+
+    # MTG-7: the secretary informs the Stuurgroep in writing.
+    report = data_of(db, meeting)["rapportage"]
+    assert (report["aan"], report["aan_naam"]) == ("stuurgroep", "Stuurgroep ZVH")
+    assert {b["agendapunt"]: b["soort"] for b in report["besluiten"]} == {
+        WORKFLOW["titel"]: "besluit", ANNUAL_PLAN["titel"]: "escalatie"}
+    complete(db, "sara", "Hoger orgaan schriftelijk informeren",
+             {"rapportage_verzonden_op": "2027-03-29", "samenvatting": "Werkproces vastgesteld; "
+              "jaarplan voorgelegd aan de Stuurgroep."})
+    done = refresh(meeting, db)
+    assert (done.status, done.stage) == ("completed", "Vergadercyclus afgerond")
+    decisions = {b["agendapunt"]: b for b in data_of(db, meeting)["besluiten"]}
+    assert decisions[WORKFLOW["titel"]]["consensus"] is True
+    assert decisions[ANNUAL_PLAN["titel"]]["escalatie_naar"] == "stuurgroep"
+    assert decisions[ANNUAL_PLAN["titel"]]["voorgelegd_op"] == "2027-03-26"
+    assert all(t.state == "completed" for t in tasks.tasks_of_instance(db, meeting.id))
+
+
+@pytest.mark.usefixtures("governance")
+def test_a_stamtafel_meeting_advises_and_has_no_higher_body_to_report_to(db: Database) -> None:
+    """DEC-6 inside a meeting; MTG-7: the Stamtafel reports to no higher body."""
+    meeting = start(db, "stamtafel", "nina")
+    plan(db, "nina", ["tom", "tineke"])
+    for member in ("tom", "tineke"):
+        complete(db, member, "Agendapunten aandragen", NO_ITEMS)
+    prepare_agenda(db, "nina", [{**WORKFLOW, "ingebracht_door": "nina", "bron": "secretaris"}])
+    complete(db, "nina", "Aanwezigheid registreren",
+             {"aanwezigen": ["tom", "tineke"], "afwezigen": []})
+    vote(db, {"tom": "voor", "tineke": "voor"})
+    complete(db, "nina", "Advies adresseren", {"advies_aan": "vvg_veilig_thuis",
+                                               "advies": "Werkproces overnemen."})
+    minutes_and_follow_up(db, "nina", "theo")
+
+    done = refresh(meeting, db)
+    assert (done.status, done.stage) == ("completed", "Vergadercyclus afgerond")
+    data = data_of(db, meeting)
+    assert data["rapportage"]["aan"] is None
+    assert [(b["soort"], b["bindend"], b["advies_aan"]) for b in data["besluiten"]] == [
+        ("advies", False, "vvg_veilig_thuis")]
+    assert "Hoger orgaan schriftelijk informeren" not in {
+        t.name for t in tasks.tasks_of_instance(db, meeting.id)}
+
+
+@pytest.mark.usefixtures("governance")
+def test_a_member_who_lets_the_deadline_pass_does_not_hold_up_the_agenda(db: Database) -> None:
+    """MTG-5: the agenda is built from the input that came in within 7 days."""
+    # The clock ticks: instance data is the data of the task that completed last.
+    with time_machine.travel(now(), tick=True) as clock:
+        meeting = start(db, "regiekamer", "sara")
+        plan(db, "sara", ["anna", "bert"])
+        complete(db, "anna", "Agendapunten aandragen", NO_ITEMS)
+        clock.shift(timedelta(days=8))
+        assert timers.fire_due_timers(db) == 1
+    assert named_tasks(db, "bert", "Agendapunten aandragen") == []
+    assert {"lid": "bert", "punten": []} in data_of(db, meeting)["inbreng_leden"]
+    complete(db, "sara", "Inbreng andere organen vastleggen", {"punten_andere_organen": []})
+    assert named_tasks(db, "sara", "Agenda opstellen")
+
+
+@pytest.mark.usefixtures("governance")
+def test_only_members_of_the_body_see_and_do_its_meeting_work(db: Database) -> None:
+    """MTG-8: meetings are not public; another body's member neither sees nor does the work,
+    even when named as a member by mistake."""
+    start(db, "regiekamer", "sara")
+    planning = named_tasks(db, "sara", "Vergadering plannen")[0]
+    assert tasks.inbox(db, "gerda") == []  # the Stuurgroep's secretary
+    with pytest.raises(NotAllowed, match="Secretaris"):
+        tasks.complete_task(db, planning.id, "gerda", {})
+    with pytest.raises(NotAllowed, match="Secretaris"):
+        tasks.complete_task(db, planning.id, "anna", {})  # a member, not the secretary
+
+    plan(db, "sara", ["anna", "stef"])  # stef sits in the Stuurgroep, not in the Regiekamer
+    assert tasks.inbox(db, "stef") == []
+    ask_stef = next(t for t in tasks.tasks_of_instance(db, planning.instance_id)
+                    if t.assignee == "stef")
+    with pytest.raises(NotAllowed, match="Lid"):
+        tasks.complete_task(db, ask_stef.id, "stef", NO_ITEMS)
+
+
+# The diagrams themselves: what process owners open in the editor.
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+      "dc": "http://www.omg.org/spec/DD/20100524/DC",
+      "di": "http://www.omg.org/spec/DD/20100524/DI",
+      "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+FLOW_NODES = ("startEvent", "endEvent", "intermediateThrowEvent", "boundaryEvent", "userTask",
+              "scriptTask", "exclusiveGateway", "parallelGateway", "subProcess", "callActivity")
+DIAGRAMS = [BPMN / "meeting.bpmn", BPMN / "decision.bpmn"]
+
+
+def _bounds(shape: etree._Element) -> tuple[float, ...]:
+    b = shape.find("dc:Bounds", NS)
+    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def _elements(root: etree._Element, *tags: str) -> list[etree._Element]:
+    return [e for tag in tags for e in root.iterfind(f".//bpmn:{tag}", NS)]
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_element_is_drawn_left_to_right_in_its_lane(path: Path) -> None:
+    root = etree.parse(str(path)).getroot()
+    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    edges = {e.get("bpmnElement"): [(float(p.get("x")), float(p.get("y")))
+                                    for p in e.iterfind("di:waypoint", NS)]
+             for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
+    drawn = _elements(root, *FLOW_NODES, "lane", "participant")
+    assert [e.get("id") for e in drawn if e.get("id") not in shapes] == []
+    flows = _elements(root, "sequenceFlow")
+    assert all(len(edges.get(f.get("id"), [])) >= 2 for f in flows)
+    for flow in flows:  # each edge runs from its source to its target
+        first, last = edges[flow.get("id")][0], edges[flow.get("id")][-1]
+        for (x, y), end in ((first, flow.get("sourceRef")), (last, flow.get("targetRef"))):
+            bx, by, bw, bh = shapes[end]
+            assert bx - 1 <= x <= bx + bw + 1 and by - 1 <= y <= by + bh + 1, flow.get("id")
+    lanes = {lane.get("name"): shapes[lane.get("id")] for lane in _elements(root, "lane")}
+    for lane in _elements(root, "lane"):
+        _lx, ly, _lw, lh = lanes[lane.get("name")]
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            _x, y, _w, h = shapes[ref.text]
+            assert ly <= y and y + h <= ly + lh, ref.text
+    start = shapes[_elements(root, "startEvent")[0].get("id")]
+    assert all(shapes[e.get("id")][0] > start[0] for e in root.find("bpmn:process", NS)
+               if etree.QName(e).localname in FLOW_NODES[1:])
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_user_task_has_dutch_documentation_and_a_strict_form(path: Path) -> None:
+    root = etree.parse(str(path)).getroot()
+    roles = {name for name, _ in ROLES}
+    lanes = {lane.get("name") for lane in _elements(root, "lane")}
+    assert lanes == {"Voorzitter", "Secretaris", "Lid"} and lanes <= roles
+    for task in _elements(root, "userTask"):
+        assert (task.findtext("bpmn:documentation", namespaces=NS) or "").strip(), task.get("id")
+        form_name = task.find(".//spiff:property[@name='formJsonSchemaFilename']", NS).get("value")
+        prefix = path.stem + "-"
+        assert form_name.startswith(prefix), form_name
+        form = json.loads((BPMN / "forms" / form_name).read_text())
+        assert form["title"] and form["required"] and form["additionalProperties"] is False
+        assert all(field.get("title") for field in form["properties"].values()), form_name
+    for gateway in _elements(root, "exclusiveGateway"):
+        outgoing = gateway.findall("bpmn:outgoing", NS)
+        assert len(outgoing) == 1 or gateway.get("default"), gateway.get("id")
