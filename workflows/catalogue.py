@@ -23,5 +23,14 @@ ROLES: list[tuple[str, str]] = [
     ("Informatiecoördinator", "Operationele rol van het ZVH"),
     ("Gespreksleider", "In moreel beraad of socratische gespreksvoering getrainde begeleider "
                        "van de casusreflectie"),
+    ("Lid VvG Veilig Thuis", "Wethouder (of burgemeester) in de Vergadering van Gemeenten Veilig "
+                             "Thuis; wijst de wethouder zorg als portefeuillehouder aan"),
+    # Generic roles of a body, always held with the body as scope (e.g. Lid, scope "regiekamer").
+    ("Voorzitter", "Voorzitter van een orgaan (per orgaan toegekend); leidt vergadering en "
+                   "besluitvorming, stelt het verslag vast"),
+    ("Secretaris", "Secretaris van een orgaan (per orgaan toegekend); stelt de agenda op, "
+                   "maakt het verslag en informeert het hogere orgaan"),
+    ("Lid", "Lid van een orgaan (per orgaan toegekend); draagt agendapunten aan, stemt en levert "
+            "bij afwezigheid schriftelijke inbreng"),
     (ADMIN_ROLE, "Beheert gebruikers, rollen en processen"),
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import bodies
+from .organisations import register_partner_operator
+from .portfolio import change_portfolio_holders_operator, check_appointee, council_term_end_iso
 from .subregions import delegation_covers, other_subregions, subregion_for
 
 
@@ -16,7 +19,23 @@ def majority(votes: list[Any], yes: Any = "voor") -> bool:
 
 HELPERS: dict[str, Callable[..., Any]] = {
     "majority": majority,
+    # meeting and decision (DEC-1..DEC-6, MTG-5..MTG-7): workflows/bodies.py
+    "body_name": bodies.body_name,
+    "may_decide": bodies.may_decide,
+    "escalation_target": bodies.escalation_target,
+    "report_target": bodies.report_target,
+    "majority_outcome": bodies.majority_outcome,
+    "must_hear": bodies.must_hear,
+    "written_input": bodies.written_input,
+    "decision_outcome": bodies.decision_outcome,
+    "decisions_report": bodies.decisions_report,
+    "sent_in_time": bodies.sent_in_time,
     "subregion_for": subregion_for,
     "other_subregions": other_subregions,
     "delegation_covers": delegation_covers,
+    # member_admission (ADM-3) and portfolio_appointment (POR-1, POR-2):
+    "register_partner": register_partner_operator,
+    "council_term_end": council_term_end_iso,
+    "check_appointee": check_appointee,
+    "change_portfolio_holders": change_portfolio_holders_operator,
 }

@@ -11,6 +11,7 @@ from engine.identity import add_user, ensure_roles
 from engine.models import User
 
 from .catalogue import ROLES
+from .organisations import seed_organisations
 
 
 def demo_username(role: str) -> str:
@@ -20,9 +21,13 @@ def demo_username(role: str) -> str:
 
 
 def seed(db: Database, demo_password: str) -> list[tuple[str, str, bool]]:
-    """Create the roles and demo users that are missing; returns (username, role, created)."""
+    """Create the roles, partner organisations and demo users that are missing.
+
+    Returns (username, role, created) per demo user.
+    """
     with db.transaction() as session:
         ensure_roles(session, ROLES)
+        seed_organisations(session)
         existing = set(session.scalars(select(User.username)))
     result = []
     for role, _description in ROLES:
