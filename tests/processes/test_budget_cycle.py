@@ -3,18 +3,14 @@ commands by users holding the roles of the lanes (domain.md process 1, rules BUD
 
 from __future__ import annotations
 
-import json
-from itertools import pairwise
 from typing import Any
 
 import pytest
-from lxml import etree
 
 from engine import audit, deploy, instances, tasks
 from engine.db import Database
 from engine.errors import InvalidInput, NotAllowed
 from engine.models import HumanTask, ProcessInstance
-from workflows.catalogue import ROLES
 
 from ..conftest import BPMN, make_user
 
@@ -312,81 +308,6 @@ def test_invalid_form_data_is_refused_and_the_task_stays_open(
 
 
 # --- The diagram itself: what the engine does not check but the modeler and the users need.
-
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-      "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-      "dc": "http://www.omg.org/spec/DD/20100524/DC",
-      "di": "http://www.omg.org/spec/DD/20100524/DI",
-      "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
-FLOW_NODES = ("startEvent", "endEvent", "intermediateThrowEvent", "userTask", "scriptTask",
-              "exclusiveGateway", "parallelGateway")
-
-
-def _bounds(shape: etree._Element) -> tuple[float, float, float, float]:
-    b = shape.find("dc:Bounds", NS)
-    return tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))  # type: ignore[return-value]
-
-
-def _on_border(point: tuple[float, float], bounds: tuple[float, float, float, float]) -> bool:
-    (px, py), (x, y, w, h) = point, bounds
-    return ((x <= px <= x + w and py in (y, y + h))
-            or (y <= py <= y + h and px in (x, x + w)))
-
-
-def test_every_element_is_drawn_inside_its_lane() -> None:
-    """The file opens in bpmn-js / Camunda Modeler: a shape for the pool, every lane and
-    every flow node (inside its lane), an orthogonal edge for every sequence flow."""
-    root = etree.parse(str(DIAGRAM)).getroot()
-    process = root.find("bpmn:process", NS)
-    shapes = {s.get("bpmnElement"): _bounds(s) for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
-    participant = root.find(".//bpmn:participant", NS)
-    assert participant.get("processRef") == KEY and participant.get("id") in shapes
-
-    nodes = [n for tag in FLOW_NODES for n in process.iterfind(f"bpmn:{tag}", NS)]
-    lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
-    lane_of = {ref.text: lane for lane in lanes for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
-    assert {n.get("id") for n in nodes} == set(lane_of)
-    for node in nodes:
-        x, y, w, h = shapes[node.get("id")]
-        lx, ly, lw, lh = shapes[lane_of[node.get("id")].get("id")]
-        assert lx <= x and x + w <= lx + lw and ly <= y and y + h <= ly + lh, node.get("id")
-
-    edges = {e.get("bpmnElement"): e for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
-    for flow in process.iterfind("bpmn:sequenceFlow", NS):
-        points = [(float(p.get("x")), float(p.get("y")))
-                  for p in edges[flow.get("id")].iterfind("di:waypoint", NS)]
-        assert len(points) >= 2, flow.get("id")
-        assert _on_border(points[0], shapes[flow.get("sourceRef")]), flow.get("id")
-        assert _on_border(points[-1], shapes[flow.get("targetRef")]), flow.get("id")
-        for (x1, y1), (x2, y2) in pairwise(points):
-            assert x1 == x2 or y1 == y2, f"{flow.get('id')} is not orthogonal"
-
-
-def test_every_user_task_has_a_role_lane_instructions_and_a_form() -> None:
-    """Each task says in Dutch what to do, in the lane of a known role, with a form; every
-    exclusive gateway has a default flow."""
-    root = etree.parse(str(DIAGRAM)).getroot()
-    process = root.find("bpmn:process", NS)
-    roles = {name for name, _ in ROLES}
-    lane_of = {ref.text: lane.get("name")
-               for lane in process.iterfind("bpmn:laneSet/bpmn:lane", NS)
-               for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
-    user_tasks = process.findall("bpmn:userTask", NS)
-    assert len(user_tasks) == 7
-    for task in user_tasks:
-        assert lane_of[task.get("id")] in roles
-        assert len(task.findtext("bpmn:documentation", "", NS)) > 80
-        props = {p.get("name"): p.get("value") for p in task.iterfind(".//spiff:property", NS)}
-        schema = json.loads((BPMN / "forms" / props["formJsonSchemaFilename"]).read_text())
-        assert schema["required"] and schema["title"] and schema["additionalProperties"] is False
-        for name, field in schema["properties"].items():
-            assert field.get("title"), name
-            if field["type"] in ("number", "integer"):
-                assert field.get("minimum") == 0, name
-    for gateway in process.iterfind("bpmn:exclusiveGateway", NS):
-        if len(gateway.findall("bpmn:outgoing", NS)) > 1:
-            assert gateway.get("default"), gateway.get("id")
-
 
 def test_bud2_one_portefeuillehouder_cannot_give_both_opinions(
         db: Database, people, deployed) -> None:
