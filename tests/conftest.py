@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
 import workflows
@@ -30,6 +31,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("CI must run the PostgreSQL tests: set TEST_POSTGRES_URL")
     # Diagram scripts call the domain helpers, as they do in the application.
     workflows.init_app(None)
+    # Tests make many users and sign in rarely: a cheap argon2 keeps them fast.
+    identity._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,9 @@ finding and completing a user's task by name through the engine commands."""
 from __future__ import annotations
 
 from typing import Any
-from unittest import mock
 from uuid import UUID
 
-from argon2 import PasswordHasher
-
-from engine import deploy, identity, instances, tasks
+from engine import deploy, instances, tasks
 from engine.db import Database
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import open_workflow
@@ -32,15 +29,10 @@ def deploy_governance(db: Database) -> list[deploy.Deployed]:
                          "tester")
 
 
-# These tests never sign in: a cheap hash keeps making fourteen members fast.
-_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-
-
 def make_members(db: Database, *bodies: str) -> None:
-    with mock.patch.object(identity, "_hasher", _CHEAP_HASHER):
-        for body in bodies:
-            for username, roles in MEMBERS[body]:
-                make_user(db, username, *roles, scope=body)
+    for body in bodies:
+        for username, roles in MEMBERS[body]:
+            make_user(db, username, *roles, scope=body)
 
 
 def named_tasks(db: Database, username: str, name: str) -> list[HumanTask]:
