@@ -195,3 +195,14 @@ def test_an_unknown_body_fails_the_decision_at_its_start(db) -> None:
     decision = start(db, "kookclub", ["anna"])
     assert decision.status == "failed"
     assert "kookclub" in decision.error
+
+
+def test_a_tie_in_the_stamtafel_ends_without_a_decision(db) -> None:
+    """DEC-1, DEC-6: no majority at the Stamtafel, which has no higher body to escalate to:
+    the item ends without a decision (and without advice)."""
+    decision = start(db, "stamtafel", ["tom", "tineke"], actor="nina")
+    vote(db, {"tom": "voor", "tineke": "tegen"})
+    done = refresh(decision, db)
+    assert (done.status, done.stage) == ("completed", "Geen besluit")
+    besluit = data_of(db, decision)["besluit"]
+    assert (besluit["soort"], besluit["escalatie_naar"]) == ("geen besluit", None)
