@@ -121,13 +121,12 @@ def holds_role(session: Session, username: str, role: str | None, scope: str | N
     if role is None:
         return False
     day = on or today()
-    rows = session.execute(
-        select(RoleAssignment.scope, RoleAssignment.valid_from, RoleAssignment.valid_until)
-        .join(User).where(User.username == username, User.is_active.is_(True),
-                          RoleAssignment.role == role)
+    # One query for just this role's assignments (on every claim and completion).
+    assignments = session.scalars(
+        select(RoleAssignment).join(User)
+        .where(User.username == username, User.is_active.is_(True), RoleAssignment.role == role)
     )
-    return any((s is None or s == scope) and start <= day and (end is None or day <= end)
-               for s, start, end in rows)
+    return covers([a for a in assignments if a.is_valid_on(day)], role, scope)
 
 
 def covers(assignments: Iterable[RoleAssignment], role: str | None, scope: str | None) -> bool:

@@ -9,6 +9,7 @@ the code runs with a short list of builtins plus the helper functions that
 
 from __future__ import annotations
 
+import builtins
 import json
 import operator
 from collections.abc import Callable, Mapping
@@ -28,7 +29,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 _EXTRA_BUILTINS: dict[str, Any] = {
-    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+    name: getattr(builtins, name)
     for name in (
         "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min",
         "reversed", "set", "sorted", "sum", "frozenset",

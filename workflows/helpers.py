@@ -10,15 +10,7 @@ from .organisations import register_partner_operator
 from .portfolio import change_portfolio_holders_operator, check_appointee, council_term_end_iso
 from .subregions import delegation_covers, other_subregions, subregion_for
 
-
-def majority(votes: list[Any], yes: Any = "voor") -> bool:
-    """DEC-1: more than half of the votes cast are in favour."""
-    cast = [v for v in votes if v is not None]
-    return bool(cast) and sum(1 for v in cast if v == yes) * 2 > len(cast)
-
-
 HELPERS: dict[str, Callable[..., Any]] = {
-    "majority": majority,
     # meeting and decision (DEC-1..DEC-6, MTG-5..MTG-7): workflows/bodies.py
     "body_name": bodies.body_name,
     "may_decide": bodies.may_decide,

@@ -15,8 +15,6 @@ from engine import audit, deploy, instances, tasks
 from engine.db import Database
 from engine.errors import InvalidInput, NotAllowed
 from engine.models import HumanTask, ProcessInstance
-from engine.spiff import register_script_helpers
-from workflows.helpers import HELPERS
 from workflows.subregions import (
     SUBREGIONS,
     delegation_covers,
@@ -53,12 +51,6 @@ CHALLENGE = {
     "opdrachtnemer": "Advies- en implementatieoverleg",
     "bestuurlijk_aanspreekpunt": "Portefeuillehouder zorg en veiligheid",
 }
-
-
-@pytest.fixture(autouse=True)
-def _helpers() -> None:
-    # The app factory registers the domain helpers; these tests run without an app.
-    register_script_helpers(HELPERS)
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from engine.db import Database
 from engine.errors import InvalidInput, NotAllowed
 from engine.models import HumanTask, ProcessInstance, RoleAssignment, User
 from engine.runtime import StepFailed
-from engine.spiff import register_script_helpers
-from workflows.helpers import HELPERS
 from workflows.models import Organisation
 from workflows.organisations import partners, seed_organisations
 
@@ -44,12 +42,6 @@ SIGNED = {"ondertekend": True, "ondertekend_op": "2027-02-01",
           "subregio": "Achterhoek"}
 REASON = {"reden": "De organisatie werkt niet in Noord- en Oost-Gelderland.",
           "verzonden_op": "2027-02-03"}
-
-
-@pytest.fixture(autouse=True)
-def helpers() -> None:
-    # The web app registers the domain's helpers at start-up; these tests run without it.
-    register_script_helpers(HELPERS)
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from engine.db import Database
 from engine.errors import NotAllowed
 from engine.models import AuditEvent, HumanTask, ProcessInstance, RoleAssignment, User
 from engine.runtime import StepFailed, open_workflow
-from engine.spiff import register_script_helpers
-from workflows.helpers import HELPERS
 from workflows.portfolio import (
     PORTFOLIO_ROLE,
     Appointment,
@@ -37,12 +35,6 @@ ALDERMAN_TASK = "Portefeuillehouder namens de VvG Veilig Thuis aanwijzen"
 ELECTION = 2026
 TERM_END = date(2030, 4, 2)
 APPOINTED = "2026-04-15"
-
-
-@pytest.fixture(autouse=True)
-def helpers() -> None:
-    # The web app registers the domain's helpers at start-up; these tests run without it.
-    register_script_helpers(HELPERS)
 
 
 def _at(day: str):
