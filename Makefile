@@ -6,13 +6,16 @@ GOVFLOW := $(BIN)/govflow
 # Reinstall only when the dependencies change.
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint install clean-db
+.PHONY: run test lint install clean-db translations chromium screenshots
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/pybabel -q compile -d web/translations
 	touch $@
 
 $(TEST_INSTALLED): $(INSTALLED) pyproject.toml
@@ -30,9 +33,24 @@ run: $(INSTALLED)
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 
-test: $(TEST_INSTALLED)
+test: $(TEST_INSTALLED) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Compile the translations (the app also compiles a missing or stale .mo when it starts).
+translations: $(INSTALLED)
+	$(BIN)/pybabel -q compile -d web/translations
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing chromium for the browser tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -qq chromium || { $$SUDO apt-get update -qq && \
+	    $$SUDO apt-get install -y -qq chromium; }; }
+
+# Dutch screenshots of the inbox and a task page for the README (docs/*.png).
+screenshots: $(TEST_INSTALLED) chromium
+	GOVFLOW_SCREENSHOTS=docs $(BIN)/pytest -q tests/web/browser/test_screenshots.py
 
 clean-db:
 	rm -f instance/govflow.sqlite3 instance/govflow.sqlite3-wal instance/govflow.sqlite3-shm

@@ -12,6 +12,18 @@ from .errors import InvalidInput
 from .models import HumanTask
 
 _validators: dict[tuple[str, str], Any] = {}
+_ui_schemas: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+class FormRejected(InvalidInput):
+    """A submission that does not fit its form; ``rules`` names, per field, the rule it broke
+    and that rule's value (``("minimum", 0)``, ``("required", None)``), so that a page can say
+    it in the user's language."""
+
+    def __init__(self, message: str, problems: dict[str, str],
+                 rules: dict[str, tuple[str, Any]]) -> None:
+        super().__init__(message, problems)
+        self.rules = rules
 
 
 def form_schema(task: HumanTask) -> dict[str, Any] | None:
@@ -35,16 +47,35 @@ def form_validator(task: HumanTask) -> Any:
     return _validators[key]
 
 
+def ui_schema_name(form: str) -> str:
+    """SpiffArena's convention: ``x-schema.json`` is laid out by ``x-uischema.json``."""
+    return form.removesuffix("-schema.json") + "-uischema.json"
+
+
+def form_ui_schema(task: HumanTask) -> dict[str, Any]:
+    """The layout hints of a task's form (``ui:order``, ``ui:widget``); empty when it has none."""
+    if not task.form:
+        return {}
+    definition = task.instance.definition
+    key = (definition.content_hash, task.form)
+    if key not in _ui_schemas:
+        text = definition.resources.get(ui_schema_name(task.form))
+        _ui_schemas[key] = json.loads(text) if text else {}
+    return _ui_schemas[key]
+
+
 def validate_submission(validator: Any, data: dict[str, Any]) -> None:
     """Refuse data that does not fit the form, naming each field and the reason."""
     schema = validator.schema
     problems: dict[str, str] = {}
+    rules: dict[str, tuple[str, Any]] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         for field in _fields_of(error):
             problems.setdefault(field, _reason(error, schema))
+            rules.setdefault(field, _rule(error))
     if problems:
         listed = "; ".join(f"{field}: {reason}" for field, reason in problems.items())
-        raise InvalidInput(f"the form is not filled in correctly: {listed}", problems)
+        raise FormRejected(f"the form is not filled in correctly: {listed}", problems, rules)
 
 
 def _fields_of(error: jsonschema.ValidationError) -> list[str]:
@@ -73,3 +104,9 @@ def _reason(error: jsonschema.ValidationError, schema: dict[str, Any]) -> str:
     if kind in ("minLength", "maxLength", "minimum", "maximum", "format", "pattern"):
         return f"{kind} {error.validator_value}: {error.message}"
     return error.message
+
+
+def _rule(error: jsonschema.ValidationError) -> tuple[str, Any]:
+    if error.validator in ("required", "additionalProperties"):
+        return str(error.validator), None
+    return str(error.validator), error.validator_value

@@ -22,6 +22,14 @@ from .runtime import StepFailed, advance, open_workflow, run_task, save
 SEPARATE_PROPERTY = "separateFrom"
 
 
+class SeparationRequired(NotAllowed):
+    """Four eyes: the actor did ``earlier_task``, so someone else must do this one."""
+
+    def __init__(self, message: str, earlier_task: str) -> None:
+        super().__init__(message)
+        self.earlier_task = earlier_task
+
+
 def require_task(session: Session, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
@@ -131,8 +139,8 @@ def _check_separation(session: Session, task: HumanTask, spiff_task: Any) -> Non
         HumanTask.element_id.in_(elements),
         HumanTask.state == "completed", HumanTask.completed_by == task.completed_by)).first()
     if earlier is not None:
-        raise NotAllowed(f'task {task.id} "{task.name}" must be done by someone other than who '
-                         f'did "{earlier.name}"')
+        raise SeparationRequired(f'task {task.id} "{task.name}" must be done by someone other '
+                                 f'than who did "{earlier.name}"', earlier.name)
 
 
 def inbox(db: Database, username: str) -> list[HumanTask]:

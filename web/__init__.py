@@ -9,7 +9,7 @@ from flask import Flask
 
 import workflows
 
-from . import database, health
+from . import auth, database, health, i18n, inbox
 from .config import Config, _secret_key
 
 
@@ -23,4 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     workflows.init_app(app)
     app.register_blueprint(health.bp)
+    i18n.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(inbox.bp)
     return app

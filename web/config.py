@@ -29,4 +29,8 @@ class Config:
     BPMN_PATH = os.environ.get("GOVFLOW_BPMN_PATH") or str(Path(__file__).parents[1] / "bpmn")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure is also set on every request that came over HTTPS (web/auth.py); this forces it.
+    SESSION_COOKIE_SECURE = bool(os.environ.get("GOVFLOW_SECURE_COOKIES"))
+    # Failed sign-ins allowed per address and per username (Flask-Limiter notation).
+    LOGIN_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_RATE_LIMIT") or "5 per minute"
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024

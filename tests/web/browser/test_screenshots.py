@@ -1,0 +1,74 @@
+"""Dutch screenshots of the inbox and a task page. Written to a temporary folder on every run
+(so the pages behind the README's pictures keep working), and to docs/ by `make screenshots`
+(GOVFLOW_SCREENSHOTS=docs)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import update
+
+from engine import deploy, instances, tasks
+from engine.clock import now
+from engine.db import Database
+from engine.models import HumanTask
+from web import create_app
+from web.database import get_db
+
+from ...conftest import BPMN, make_user
+from .conftest import Pages
+
+ROOT = Path(__file__).parents[3]
+
+
+@pytest.fixture
+def app(sqlite_db: Database) -> Iterator[Flask]:
+    """SQLite only: the pictures do not depend on the database."""
+    application = create_app({"TESTING": True, "DATABASE_URL": sqlite_db.url,
+                              "SECRET_KEY": "test"})
+    yield application
+    with application.app_context():
+        get_db().dispose()
+
+
+def _demo(db: Database) -> None:
+    make_user(db, "mia", "Manager ZVH")
+    make_user(db, "bert", "Portefeuillehouder ZVH")
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    for title, document, draft in (
+            ("Jaarverslag 2026", "jaarverslag",
+             {"aantal_casussen": 412, "uitgaven": 281500.5,
+              "aard_casussen": "Vooral multiproblematiek en huiselijk geweld."}),
+            ("Begroting 2027", "begroting",
+             {"basistaken": 250000, "plustaken": 40000,
+              "toelichting": "Basistaken als vorig jaar plus indexatie; plustaken voor de "
+                             "ondersteuning van de Stamtafel."})):
+        instance = instances.start_instance(db, "budget_cycle", title=title,
+                                            data={"document": document}, actor="mia")
+        draft_task = tasks.inbox(db, "mia")[0]
+        tasks.complete_task(db, draft_task.id, "mia", draft)
+        due = now() + (timedelta(days=-3) if document == "jaarverslag" else timedelta(days=12))
+        with db.transaction() as session:
+            session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                    HumanTask.state == "open")
+                            .values(due_at=due))
+
+
+def test_screenshots_of_the_inbox_and_a_task_page(sqlite_db: Database, pages: Pages,
+                                                  tmp_path: Path) -> None:
+    target = ROOT / os.environ["GOVFLOW_SCREENSHOTS"] if os.environ.get(
+        "GOVFLOW_SCREENSHOTS") else tmp_path
+    _demo(sqlite_db)
+    page = pages.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    pages.sign_in("bert")
+    page.screenshot(path=target / "inbox.png", full_page=True)
+    pages.click("link", "Concept beoordelen (namens DVO)")  # the newest: Begroting 2027
+    page.screenshot(path=target / "task.png", full_page=True)
+    assert (target / "inbox.png").stat().st_size > 10_000
+    assert (target / "task.png").stat().st_size > 10_000

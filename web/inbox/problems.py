@@ -1,0 +1,84 @@
+"""What is wrong with a field, said in the user's language (the engine names the broken rule)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from .fields import Field, field_name
+
+
+def message(rule: str, limit: Any, widget: str) -> str:
+    """One sentence for a broken JSON Schema rule (or a text that could not be read)."""
+    if rule == "required" or (rule == "minLength" and limit == 1):
+        if widget in ("radio", "select", "yesno"):
+            return _("Choose an answer.")
+        return _("Fill in this field.")
+    simple = {
+        "number": _("Enter a number, for example 1250 or 1,250.50."),
+        "integer": _("Enter a whole number."),
+        "boolean": _("Choose yes or no."),
+        "enum": _("Choose one of the options."),
+        "additionalProperties": _("This is not a field of this form."),
+        "uniqueItems": _("Each entry may appear only once."),
+        "pattern": _("Use one word without spaces."),
+    }
+    if rule in simple:
+        return simple[rule]
+    if rule == "type":
+        return _("Enter a whole number.") if limit == "integer" else _("Enter a valid value.")
+    if rule == "format":
+        return _("Enter a valid date.") if limit == "date" else _("Enter a valid value.")
+    with_limit = {
+        "minimum": _("Enter %(limit)s or more."),
+        "maximum": _("Enter %(limit)s or less."),
+        "exclusiveMinimum": _("Enter more than %(limit)s."),
+        "exclusiveMaximum": _("Enter less than %(limit)s."),
+        "minLength": _("Use at least %(limit)s characters."),
+        "maxLength": _("Use at most %(limit)s characters."),
+        "minItems": _("Give at least %(limit)s."),
+        "maxItems": _("Give at most %(limit)s."),
+    }
+    if rule in with_limit:
+        shown = format_decimal(limit) if isinstance(limit, int | float) else limit
+        return with_limit[rule] % {"limit": shown}
+    return _("Enter a valid value.")
+
+
+def by_field(fields: list[Field], rules: dict[str, tuple[str, Any]]) -> dict[str, str]:
+    """Messages keyed by HTML field name; a problem inside a field (an item of a list) goes to
+    the field that holds it, one that belongs to no field to the form as a whole ("")."""
+    widgets = _widgets(fields)
+    messages: dict[str, str] = {}
+    for path, (rule, limit) in rules.items():
+        name = field_name(path)
+        while name not in widgets and "-" in name:
+            name = name.rsplit("-", 1)[0]
+        if name not in widgets:
+            name = ""
+        messages.setdefault(name, message(rule, limit, widgets.get(name, "")))
+    return messages
+
+
+def summary(fields: list[Field], problems: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(link target, label, message) per problem in the order of the form, for the summary
+    at the top; a problem of the whole form has no target."""
+    listed = [(one.first_id, one.label, problems[one.name]) for one in _flat(fields)
+              if one.name in problems]
+    return listed + ([("", "", problems[""])] if "" in problems else [])
+
+
+def _flat(fields: list[Field]) -> list[Field]:
+    return [item for one in fields
+            for item in [one, *(child for row in one.rows for child in _flat(row))]]
+
+
+def _widgets(fields: list[Field]) -> dict[str, str]:
+    found = {}
+    for one in fields:
+        found[one.name] = one.widget
+        for row in one.rows:
+            found.update(_widgets(row))
+    return found

@@ -1,0 +1,139 @@
+"""The pages of the inbox. Each view reads or calls one engine function and renders the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from engine import tasks, worklist
+from engine.clock import now
+from engine.errors import Conflict, EngineError, InvalidInput, NotAllowed, NotFound
+from engine.forms import FormRejected
+from engine.runtime import StepFailed
+from engine.worklist import TaskView
+
+from ..database import get_db
+from ..i18n import current_language, local_path
+from . import bp
+from .fields import ADD_ROW, fields_of, read_submission
+from .problems import by_field, summary
+
+NO_FORM: dict[str, Any] = {"type": "object", "properties": {}}
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    return redirect(url_for("inbox.index"))
+
+
+@bp.get("/tasks")
+@login_required
+def index() -> ResponseReturnValue:
+    process = request.args.get("process") or None
+    late = request.args.get("late") == "1"
+    found = worklist.my_tasks(get_db(), current_user.username, process=process, late=late)
+    return render_template("inbox/index.html", worklist=found, process=process, late=late,
+                           now=now(), is_late=worklist.is_late)
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int) -> ResponseReturnValue:
+    return _change_claim(task_id, tasks.claim_task, _("You have claimed “%(task)s”."))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+@login_required
+def unclaim(task_id: int) -> ResponseReturnValue:
+    return _change_claim(task_id, tasks.unclaim_task,
+                         _("“%(task)s” is back with everyone who holds its role."))
+
+
+def _change_claim(task_id: int, command: Any, done: str) -> ResponseReturnValue:
+    view = _visible(task_id)
+    if view is None:
+        return _refused(404)
+    try:
+        changed = command(get_db(), task_id, current_user.username)
+    except (Conflict, NotAllowed):
+        flash(_("“%(task)s” was taken or finished by someone else just now.",
+                task=view.task.name), "error")
+    else:
+        flash(done % {"task": changed.name}, "success")
+    return redirect(local_path(request.form.get("next")) or url_for("inbox.index"))
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int) -> ResponseReturnValue:
+    view = _visible(task_id)
+    if view is None:
+        return _refused(404)
+    return _render_task(view)
+
+
+@bp.post("/tasks/<int:task_id>")
+@login_required
+def submit(task_id: int) -> ResponseReturnValue:
+    view = _visible(task_id)
+    if view is None:
+        return _refused(404)
+    if view.task.state != "open":
+        return redirect(url_for("inbox.show", task_id=task_id))
+    schema = view.schema or NO_FORM
+    if request.form.get(ADD_ROW):  # "one more row" in a list: show the form again, not saved
+        return _render_task(view, request.form, extra_row=request.form[ADD_ROW])
+    data, unreadable = read_submission(schema, request.form, current_language())
+    if unreadable:
+        return _render_task(view, request.form, {k: (v, None) for k, v in unreadable.items()})
+    try:
+        done = tasks.complete_task(get_db(), task_id, current_user.username, data)
+    except FormRejected as err:
+        return _render_task(view, request.form, err.rules)
+    except tasks.SeparationRequired as err:
+        flash(_("Someone else must do this task, because you did “%(task)s” in this case.",
+                task=err.earlier_task), "error")
+        return redirect(url_for("inbox.index"))
+    except NotAllowed:
+        return _refused(403)
+    except Conflict:
+        flash(_("This task changed while you were working on it."), "error")
+        return redirect(url_for("inbox.show", task_id=task_id))
+    except StepFailed:
+        return _refused(500, _("The process stopped with an error after this step. Your answers "
+                               "were not saved. Please tell the owner of the process."))
+    except (InvalidInput, NotFound, EngineError):
+        return _render_task(view, request.form, {"": ("invalid", None)})
+    flash(_("Thank you: “%(task)s” is completed.", task=done.name), "success")
+    return redirect(url_for("inbox.index"))
+
+
+def _visible(task_id: int) -> TaskView | None:
+    try:
+        return worklist.task_for(get_db(), task_id, current_user.username)
+    except NotFound:
+        return None
+
+
+def _render_task(view: TaskView, submitted: MultiDict[str, str] | None = None,
+                 rules: dict[str, tuple[str, Any]] | None = None,
+                 extra_row: str | None = None) -> ResponseReturnValue:
+    fields = fields_of(view.schema or NO_FORM, view.ui_schema, submitted, extra_row)
+    problems = by_field(fields, rules or {})
+    status = 422 if problems else 200
+    return render_template("inbox/task.html", view=view, task=view.task, fields=fields,
+                           problems=problems, summary=summary(fields, problems),
+                           late=worklist.is_late(view.task)), status
+
+
+def _refused(status: int, message: str | None = None) -> ResponseReturnValue:
+    titles = {403: _("Not allowed"), 404: _("Page not found"), 500: _("Something went wrong")}
+    texts = {403: _("You may not do this task."),
+             404: _("This page does not exist, or it is not meant for you.")}
+    return render_template("error.html", title=titles[status],
+                           message=message or texts[status]), status
