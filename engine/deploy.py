@@ -18,7 +18,9 @@ from .db import Database
 from .diagrams import Catalogue, ProcessDraft, Source, read_sources
 from .errors import Conflict, DeploymentRejected, NotFound
 from .models import ProcessDefinition, Role
+from .schedules import sync_schedules
 from .spiff import new_parser
+from .timer_events import use_calendar_timers
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -63,7 +65,12 @@ def deploy_sources(db: Database, sources: list[Source], actor: str | None = None
     drafts = validate_sources(db, sources)
     try:
         with db.transaction() as session:
-            return [_store(session, draft, actor) for draft in drafts]
+            deployed = [_store(session, draft, actor) for draft in drafts]
+            # After all are stored, so that callees deployed together resolve.
+            for done in deployed:
+                definition = session.get(ProcessDefinition, done.definition_id)
+                sync_schedules(session, definition, specs_for(session, definition)[0])
+            return deployed
     except IntegrityError as err:
         raise Conflict("another deployment of the same process ran at the same time; "
                        "deploy again") from err
@@ -166,6 +173,7 @@ def _parse(cache_key: tuple, definitions: tuple[ProcessDefinition, ...]) -> tupl
             parser.add_bpmn_xml(root, filename=definition.source_name)
     root_key = definitions[0].key
     result = (parser.get_spec(root_key), parser.get_subprocess_specs(root_key))
+    use_calendar_timers(result[0], *result[1].values())
     if len(_spec_cache) > 256:
         _spec_cache.clear()
     _spec_cache[cache_key] = result

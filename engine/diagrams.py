@@ -18,19 +18,23 @@ import jsonschema
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .runtime import ASSIGNEE_PROPERTY, DUE_PROPERTY, FORM_PROPERTY, properties_of
 from .sandbox import ScriptRefused, compile_expression, compile_script
+from .schedules import start_value
 from .spiff import new_parser
+from .timer_events import start_script, timer_kind
+from .timer_expressions import TimerValueError, check_value, is_literal, unwrap
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)\b", re.IGNORECASE)
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-FORM_PROPERTY = "formJsonSchemaFilename"
 UI_FORM_PROPERTY = "formUiSchemaFilename"
-ASSIGNEE_PROPERTY = "assignee"
 
 # Children of a process that are not flow nodes and need no parser of their own.
 _STRUCTURE = {
@@ -317,14 +321,54 @@ class Catalogue:
             self._check_user_task(source, task_spec, resources)
         if isinstance(task_spec, ScriptTask):
             self._check_code(source, element, name, task_spec.script, compile_script, "script")
+        # SpiffWorkflow keeps a start event's post-script as an extension only; the engine runs it.
+        post_script = getattr(task_spec, "postscript", None) or start_script(task_spec)
         for label, code in (("pre-script", getattr(task_spec, "prescript", None)),
-                            ("post-script", getattr(task_spec, "postscript", None))):
+                            ("post-script", post_script)):
             if code:
                 self._check_code(source, element, name, code, compile_script, label)
+        definition = getattr(task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            self._check_timer(source, task_spec, definition)
+        if properties_of(task_spec).get(DUE_PROPERTY):
+            self._check_timer_value(source, task_spec, "timeDate",
+                                    properties_of(task_spec)[DUE_PROPERTY], "due date")
         for condition, _target in getattr(task_spec, "cond_task_specs", []):
             if condition is not None:
                 self._check_code(source, element, name, condition.args[0], compile_expression,
                                  "condition")
+
+    def _check_timer(self, source: Source, task_spec: Any, definition: Any) -> None:
+        kind, expression = timer_kind(definition), definition.expression or ""
+        self._check_timer_value(source, task_spec, kind, expression, kind)
+        if isinstance(task_spec, StartEvent) and not is_literal(unwrap(expression)):
+            # A timer start event has no instance data: its value must be known at deployment.
+            try:
+                value = start_value(expression)
+                check_value(kind, value)
+            except Exception as err:
+                self.problems.add(source.name, f"{kind} of a start event cannot be computed "
+                                  f"at deployment: {err}", task_spec.bpmn_id, task_spec.bpmn_name)
+
+    def _check_timer_value(self, source: Source, task_spec: Any, kind: str, expression: str,
+                           label: str) -> None:
+        element, name = task_spec.bpmn_id, task_spec.bpmn_name
+        text = unwrap(expression)
+        if not text:
+            self.problems.add(source.name, f"{label} is empty: write e.g. P14D, "
+                              "2027-03-01T10:00 or R4/2027-01-15T09:00/P3M", element, name)
+        elif is_literal(text):
+            try:
+                check_value(kind, text)
+            except TimerValueError as err:
+                self.problems.add(source.name, f"{label}: {err}", element, name)
+        else:
+            try:
+                compile_expression(text)
+            except (ScriptRefused, SyntaxError) as err:
+                self.problems.add(source.name, f'{label} "{text}" is neither an ISO 8601 value '
+                                  "(e.g. P14D, 2027-03-01T10:00, R4/2027-01-15T09:00/P3M) nor an "
+                                  f"allowed expression: {err}", element, name)
 
     def _check_user_task(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
         element, name = task_spec.bpmn_id, task_spec.bpmn_name
@@ -335,7 +379,7 @@ class Catalogue:
             known = ", ".join(sorted(self.known_roles)) or "none yet (run govflow seed)"
             self.problems.add(source.name, f'lane "{task_spec.lane}" is not a known role; '
                               f"known roles: {known}", element, name)
-        properties = getattr(task_spec, "extensions", {}).get("properties", {})
+        properties = properties_of(task_spec)
         if properties.get(ASSIGNEE_PROPERTY):
             self._check_code(source, element, name, properties[ASSIGNEE_PROPERTY],
                              compile_expression, "assignee expression")

@@ -17,8 +17,9 @@ from .deploy import require_latest_definition, specs_for
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .identity import ADMIN_ROLE, holds_role, require_active_user
 from .models import HumanTask, ProcessInstance
-from .runtime import StepFailed, advance, open_workflow, save
+from .runtime import StepFailed, advance, open_workflow, run_start_script, save
 from .spiff import STATE_FORMAT, dump_workflow, new_workflow
+from .timer_events import begin_at, settle_start, start_script
 
 STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
 
@@ -38,34 +39,60 @@ def check_data(data: Any) -> dict[str, Any]:
 
 def start_instance(db: Database, key: str, *, title: str | None = None,
                    data: dict[str, Any] | None = None, actor: str | None = None,
-                   scope: str | None = None) -> ProcessInstance:
+                   scope: str | None = None, start_event: str | None = None) -> ProcessInstance:
     """Start the latest version of process ``key`` and run it to its first wait state.
 
-    ``actor`` None means the system (a timer). A step that fails leaves the instance
-    ``failed`` at its start, with the error kept.
+    ``actor`` None means the system (a timer). ``start_event`` names the timer start event
+    this instance is an occurrence of; by hand, the plain start event is taken (or the first
+    timer start event when there is none). A step that fails leaves the instance ``failed``
+    at its start, with the error kept.
     """
     data = check_data(data)
     if title is not None and len(title) > 300:
         raise InvalidInput("a title has at most 300 characters", {"title": "too long"})
+    how = {"title": title, "data": data, "actor": actor, "scope": scope,
+           "start_event": start_event}
     try:
         with db.transaction() as session:
-            instance, workflow = _create(session, key, title, data, actor, scope)
-            save(session, instance, workflow, advance(workflow, session, actor))
-            return instance
+            return start_in(session, key, **how)
     except StepFailed as err:
         with db.transaction() as session:
-            instance, _workflow = _create(session, key, title, data, actor, scope)
-            _mark_failed(session, instance, err, actor)
-            return instance
+            return start_failed_in(session, key, err, **how)
+
+
+def start_in(session: Session, key: str, *, title: str | None, data: dict[str, Any],
+             actor: str | None, scope: str | None, start_event: str | None) -> ProcessInstance:
+    """Start an instance inside the caller's transaction; raises StepFailed when a step fails."""
+    instance, workflow, start_spec = _create(session, key, title, data, actor, scope,
+                                             start_event)
+    run_start_script(workflow, start_script(start_spec), session, actor, instance.id)
+    milestones = advance(workflow, session, actor, instance.id)
+    settle_start(workflow)
+    save(session, instance, workflow, milestones)
+    return instance
+
+
+def start_failed_in(session: Session, key: str, error: StepFailed, *, title: str | None,
+                    data: dict[str, Any], actor: str | None, scope: str | None,
+                    start_event: str | None) -> ProcessInstance:
+    """Record an instance whose first step failed (after that step was rolled back)."""
+    instance, _workflow, _start = _create(session, key, title, data, actor, scope, start_event)
+    _mark_failed(session, instance, error, actor)
+    return instance
 
 
 def _create(session: Session, key: str, title: str | None, data: dict[str, Any],
-            actor: str | None, scope: str | None) -> tuple[ProcessInstance, Any]:
+            actor: str | None, scope: str | None,
+            start_event: str | None) -> tuple[ProcessInstance, Any, Any]:
     if actor is not None:
         require_active_user(session, actor)
     definition = require_latest_definition(session, key)
     spec, subprocesses = specs_for(session, definition)
     workflow = new_workflow(spec, subprocesses)
+    try:
+        start_spec = begin_at(workflow, start_event)
+    except ValueError as err:
+        raise InvalidInput(str(err), {"start_event": str(err)}) from err
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
     instance = ProcessInstance(
@@ -78,7 +105,7 @@ def _create(session: Session, key: str, title: str | None, data: dict[str, Any],
     audit.record(session, "instance_started", actor, instance_id=instance.id,
                  details={"process": key, "version": definition.version, "title": instance.title,
                           "data": data})
-    return instance, workflow
+    return instance, workflow, start_spec
 
 
 def record_failure(db: Database, instance_id: int, error: StepFailed, actor: str | None) -> None:
@@ -139,8 +166,12 @@ def instance_data(instance: ProcessInstance) -> dict[str, Any]:
 def _last_task_data(workflow: Any) -> dict[str, Any]:
     # The instance's own tasks: not those inside a called process, nor the single instances
     # of a multi-instance task (their results are merged into the task that holds them).
-    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
-            if not isinstance(t.parent.task_spec if t.parent else None, MultiInstanceTask)]
+    # Only BPMN elements: SpiffWorkflow's own joins and splits carry no data of their own.
+    # (Filtered here: get_tasks(state=...) does not look below unfinished tasks, where the
+    # completed path of a non-interrupting boundary event sits.)
+    done = [t for t in workflow.get_tasks(skip_subprocesses=True)
+            if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id is not None
+            and not isinstance(t.parent.task_spec if t.parent else None, MultiInstanceTask)]
     # Tasks of one step may share a timestamp (a coarse clock, a frozen test clock): the tree
     # lists a task after the ones it follows, so the later position wins a tie.
     latest = max(enumerate(done), key=lambda pair: (pair[1].last_state_change, pair[0]),

@@ -79,6 +79,7 @@ class ProcessInstance(Base):
     workflow_json: Mapped[str] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_timer_name: Mapped[str | None] = mapped_column(String(300))
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_by: Mapped[str | None] = mapped_column(String(150))
@@ -172,3 +173,50 @@ class RoleAssignment(Base):
 
     def is_valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class TimerSchedule(Base):
+    """The next occurrence of one timer start event: each occurrence starts a new instance."""
+
+    __tablename__ = "timer_schedules"
+    __table_args__ = (UniqueConstraint("process_key", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    # The version whose start event this is: the latest deployed.
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # timeDate, timeDuration, timeCycle
+    expression: Mapped[str] = mapped_column(Text)
+    # The instances it starts are about this body or organisation (the start event's `scope`).
+    scope: Mapped[str | None] = mapped_column(String(200))
+    # A cycle as computed at deployment: {"start": ..., "period": ..., "repetitions": ...}
+    cycle: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    next_index: Mapped[int] = mapped_column(Integer, default=0)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_occurrence_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(default=True)
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 (optimistic locking)
+
+
+class Notification(Base):
+    """A message for one user, or for everyone holding a role (for a scope): reminders,
+    escalations, frequency warnings. Pages and mail read this table."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # reminder, escalation, frequency
+    recipient: Mapped[str | None] = mapped_column(String(150), index=True)
+    role: Mapped[str | None] = mapped_column(String(200), index=True)
+    scope: Mapped[str | None] = mapped_column(String(200))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"),
+                                                    index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    message: Mapped[str] = mapped_column(Text)

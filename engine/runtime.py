@@ -12,8 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import IntermediateThrowEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
+    BoundaryEvent,
+    IntermediateThrowEvent,
+)
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -24,11 +28,20 @@ from .clock import now
 from .errors import EngineError
 from .models import HumanTask, ProcessInstance
 from .spiff import STATE_FORMAT, dump_workflow, load_workflow
+from .timer_events import timer_value
+from .timer_expressions import parse_instant
 
 MILESTONES = (StartEvent, EndEvent, IntermediateThrowEvent)
 FORM_PROPERTY = "formJsonSchemaFilename"
 # An expression over the task data naming the one user who must do the task.
 ASSIGNEE_PROPERTY = "assignee"
+# A time (literal or expression, as a timeDate) by which a user task should be done.
+DUE_PROPERTY = "dueDate"
+
+
+def properties_of(task_spec: Any) -> dict[str, str]:
+    """The SpiffArena properties of an element (``spiffworkflow:property``)."""
+    return getattr(task_spec, "extensions", {}).get("properties", {})
 
 
 class StepFailed(EngineError):
@@ -45,7 +58,8 @@ def open_workflow(instance: ProcessInstance) -> BpmnWorkflow:
     return load_workflow(instance.workflow_json)
 
 
-_step: ContextVar[tuple[Session, str | None] | None] = ContextVar("govflow_step", default=None)
+_step: ContextVar[tuple[Session, str | None, int | None] | None] = ContextVar(
+    "govflow_step", default=None)
 
 
 def current_step() -> tuple[Session, str | None]:
@@ -57,10 +71,19 @@ def current_step() -> tuple[Session, str | None]:
     step = _step.get()
     if step is None:
         raise RuntimeError("no engine step is running")
-    return step
+    return step[0], step[1]
 
 
-def advance(workflow: BpmnWorkflow, session: Session, actor: str | None = None) -> list[str]:
+def current_instance_id() -> int | None:
+    """The instance whose step is running, for service operators that act on it."""
+    step = _step.get()
+    if step is None:
+        raise RuntimeError("no engine step is running")
+    return step[2]
+
+
+def advance(workflow: BpmnWorkflow, session: Session, actor: str | None = None,
+            instance_id: int | None = None) -> list[str]:
     """Run every ready engine task; returns the milestones reached, in order."""
     milestones: list[str] = []
 
@@ -69,23 +92,34 @@ def advance(workflow: BpmnWorkflow, session: Session, actor: str | None = None) 
         if task.workflow is workflow and isinstance(spec, MILESTONES) and spec.bpmn_name:
             milestones.append(spec.bpmn_name)
 
-    with _step_of(session, actor):
+    with _step_of(session, actor, instance_id):
         workflow.refresh_timers()
         workflow.do_engine_steps(did_complete_task=note_milestone)
     return milestones
 
 
-def run_task(task: Any, data: dict[str, Any], session: Session, actor: str | None) -> None:
+def run_task(task: Any, data: dict[str, Any], session: Session, actor: str | None,
+             instance_id: int | None = None) -> None:
     """Complete a human task with its data (its post-script and multi-instance merge run here)."""
-    with _step_of(session, actor):
+    with _step_of(session, actor, instance_id):
         task.data.update(data)
         task.run()
 
 
+def run_start_script(workflow: BpmnWorkflow, script: str | None, session: Session,
+                     actor: str | None, instance_id: int | None) -> None:
+    """Run the chosen start event's post-script on the start data, before the first step."""
+    if not script:
+        return
+    with _step_of(session, actor, instance_id):
+        for task in workflow.get_tasks(state=TaskState.READY):
+            workflow.script_engine.execute(task, script)
+
+
 @contextmanager
-def _step_of(session: Session, actor: str | None) -> Iterator[None]:
+def _step_of(session: Session, actor: str | None, instance_id: int | None) -> Iterator[None]:
     """Expose the step's transaction to service operators; turn any error into StepFailed."""
-    token = _step.set((session, actor))
+    token = _step.set((session, actor, instance_id))
     try:
         yield
     except SpiffWorkflowException as err:
@@ -110,7 +144,7 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
     if milestones:
         instance.stage = milestones[-1]
     ready = workflow.get_tasks(state=TaskState.READY, manual=True)
-    instance.next_timer_at = next_timer(workflow)
+    instance.next_timer_at, instance.next_timer_name = next_timer(workflow)
     if workflow.is_completed():
         instance.status, instance.ended_at = "completed", now()
     elif ready:
@@ -121,12 +155,12 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
     project_tasks(session, instance, ready)
 
 
-def next_timer(workflow: BpmnWorkflow) -> datetime | None:
-    due = []
-    for event in workflow.waiting_events():
-        if "Timer" in event.event_type and isinstance(event.value, str):
-            due.append(datetime.fromisoformat(event.value))
-    return min(due, default=None)
+def next_timer(workflow: BpmnWorkflow) -> tuple[datetime | None, str | None]:
+    """The earliest due time of the timers the instance waits on, and that timer's name."""
+    due = [(datetime.fromisoformat(event.value), event.name)
+           for event in workflow.waiting_events()
+           if "Timer" in event.event_type and isinstance(event.value, str)]
+    return min(due, default=(None, None))
 
 
 def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any]) -> None:
@@ -149,14 +183,34 @@ def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any])
 
 def _new_task_row(instance: ProcessInstance, task: Any) -> HumanTask:
     spec = task.task_spec
-    properties = getattr(spec, "extensions", {}).get("properties", {})
+    properties = properties_of(spec)
     assignee = _personal_assignee(task, properties.get(ASSIGNEE_PROPERTY))
     return HumanTask(
         instance_id=instance.id, spiff_task_id=str(task.id), element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, role=spec.lane, state="open",
         documentation=spec.documentation, form=properties.get(FORM_PROPERTY),
         assignee=assignee, personal=assignee is not None,
+        due_at=_due_at(task, properties.get(DUE_PROPERTY)),
     )
+
+
+def _due_at(task: Any, expression: str | None) -> datetime | None:
+    """When the task should be done: its ``dueDate``, else its earliest interrupting timer."""
+    if expression:
+        try:
+            return parse_instant(timer_value(task, expression))
+        except Exception as err:
+            raise StepFailed(f'the due date of "{task.task_spec.bpmn_name}" could not be '
+                             f"computed: {err}", task.task_spec.bpmn_id) from err
+    deadlines = []
+    for sibling in task.parent.children if task.parent is not None else []:
+        spec = sibling.task_spec
+        if (isinstance(spec, BoundaryEvent) and spec.cancel_activity
+                and isinstance(spec.event_definition, TimerEventDefinition)):
+            value = sibling._get_internal_data("event_value")
+            if isinstance(value, str):
+                deadlines.append(datetime.fromisoformat(value))
+    return min(deadlines, default=None)
 
 
 def _personal_assignee(task: Any, expression: str | None) -> str | None:

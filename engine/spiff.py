@@ -8,15 +8,30 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    TimerConditionalEventDefinitionConverter,
+)
+from SpiffWorkflow.bpmn.serializer.helpers import EventDefinitionConverter
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .sandbox import script_engine
+from .timer_events import (
+    CALENDAR_TIMERS,
+    PlainStartEventDefinition,
+    TimerStartEventDefinition,
+)
 
 # The format of the state we save around SpiffWorkflow's own JSON; bump it with a migration.
 STATE_FORMAT = 1
 
-SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+_CONFIG = {
+    **SPIFF_CONFIG,
+    **dict.fromkeys(CALENDAR_TIMERS.values(), TimerConditionalEventDefinitionConverter),
+    TimerStartEventDefinition: TimerConditionalEventDefinitionConverter,
+    PlainStartEventDefinition: EventDefinitionConverter,
+}
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 
 _helpers: dict[str, Callable[..., Any]] = {}
 _engine: PythonScriptEngine = script_engine()

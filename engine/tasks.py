@@ -121,8 +121,8 @@ def _run(session: Session, task: HumanTask, instance: ProcessInstance,
     workflow = open_workflow(instance)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     _check_separation(session, task, spiff_task)
-    run_task(spiff_task, data, session, task.completed_by)
-    save(session, instance, workflow, advance(workflow, session, task.assignee))
+    run_task(spiff_task, data, session, task.completed_by, instance.id)
+    save(session, instance, workflow, advance(workflow, session, task.assignee, instance.id))
 
 
 def _check_separation(session: Session, task: HumanTask, spiff_task: Any) -> None:

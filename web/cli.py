@@ -17,7 +17,8 @@ from marshmallow import Schema
 from engine import audit, deploy, identity, instances, schema, tasks
 from engine.clock import LOCAL_ZONE
 from engine.errors import DeploymentRejected, EngineError
-from engine.timers import fire_due_timers
+from engine.timers import fire_due_timers, upcoming_timers
+from workflows.compliance import check_frequencies, frequency_report
 from workflows.seed import seed as seed_demo
 
 from . import create_app, schemas
@@ -104,13 +105,15 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.option("--title", help="A title that tells this instance apart (e.g. 'Begroting 2027').")
 @click.option("--data", help="Initial data as a JSON object.")
 @click.option("--scope", help="The body or organisation the instance is about.")
+@click.option("--start-event", metavar="ID",
+              help="Start at this timer start event (default: the plain start event).")
 @actor_option
 @json_option
-def start(key: str, title: str | None, data: str | None, scope: str | None, actor: str,
-          as_json: bool) -> None:
+def start(key: str, title: str | None, data: str | None, scope: str | None,
+          start_event: str | None, actor: str, as_json: bool) -> None:
     """Start a new instance of process KEY."""
     instance = instances.start_instance(get_db(), key, title=title, data=_parse_json(data),
-                                        actor=actor, scope=scope)
+                                        actor=actor, scope=scope, start_event=start_event)
     _emit(instance, as_json, schemas.InstanceSchema(), lambda i: (
         f"started instance {i.id} of {i.process_key} (version {i.definition.version}): "
         f"{i.status}" + (f" — {i.error}" if i.error else "")))
@@ -293,9 +296,48 @@ def serve(host: str, port: int, scheduler: bool) -> None:
 def scheduler_command(interval: int | None, once: bool) -> None:
     """Fire due timers every N seconds (several schedulers may share one PostgreSQL)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # a line per task state otherwise
     if once:
-        click.echo(f"fired the timers of {fire_due_timers(get_db())} instance(s)")
+        click.echo(f"fired {fire_due_timers(get_db())} timer(s)")
         return
     seconds = interval or current_app.config["SCHEDULER_INTERVAL_SECONDS"]
     click.echo(f"scheduler: firing due timers every {seconds} s (Ctrl-C stops)")
     build_scheduler(get_db(), seconds, blocking=True).start()
+
+
+@main.command("timers")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@json_option
+def timers_command(limit: int, as_json: bool) -> None:
+    """List what the scheduler fires next: cycle starts and the timers instances wait on."""
+    rows = upcoming_timers(get_db(), limit)
+    _emit(rows, as_json, schemas.UpcomingTimerSchema(many=True), lambda rows: "\n".join(
+        f"{t.due_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}  {t.kind:<5}  {t.process_key:<22} "
+        + (f"new instance at \"{t.name}\"" if t.kind == "start"
+           else f"instance {t.instance_id} ({t.title}): \"{t.name}\"")
+        + (f"  [{t.scope}]" if t.scope else "") for t in rows) or "no timers")
+
+
+@main.command("compliance")
+@click.option("--year", type=int, help="Default: this year.")
+@click.option("--check", is_flag=True,
+              help="Also give the secretary of a body that can no longer reach its minimum a "
+                   "task (the scheduler does this daily).")
+@json_option
+def compliance_command(year: int | None, check: bool, as_json: bool) -> None:
+    """Meetings held per body in a year versus the minimum (MTG-1..MTG-4)."""
+    db = get_db()
+    started = check_frequencies(db, year) if check else []
+    rows = frequency_report(db, year)
+    if as_json:
+        click.echo(json.dumps({"bodies": [r.as_dict() for r in rows], "tasks_started": started},
+                              indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'body':<42} {'year':>4} {'minimum':>7} {'held':>4} {'planned':>7}  status")
+    for r in rows:
+        status = ("met" if r.met else "on track" if r.reachable
+                  else f"SHORT by {r.shortfall}")
+        click.echo(f"{r.name:<42} {r.year:>4} {r.minimum:>7} {r.held:>4} {r.planned:>7}  "
+                   f"{status}")
+    for instance_id in started:
+        click.echo(f"started instance {instance_id}: a task for the secretary")

@@ -10,6 +10,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.db import Database
 from engine.timers import fire_due_timers
+from workflows.compliance import check_frequencies
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,18 @@ def _fire(db: Database) -> None:
         log.info("fired the timers of %d instance(s)", fired)
 
 
+def _check_frequencies(db: Database) -> None:
+    started = check_frequencies(db)
+    if started:
+        log.info("meeting frequency: gave %d secretary(ies) a task", len(started))
+
+
 def build_scheduler(db: Database, interval_seconds: int, *, blocking: bool) -> BaseScheduler:
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
     # One run at a time; a run that was missed (sleep, load) is merged into the next.
     scheduler.add_job(_fire, "interval", args=[db], seconds=interval_seconds,
                       id="fire_due_timers", max_instances=1, coalesce=True)
+    # MTG-1..MTG-4: a body that can no longer reach its minimum; daily is often enough.
+    scheduler.add_job(_check_frequencies, "cron", args=[db], hour=7, minute=0,
+                      id="check_frequencies", max_instances=1, coalesce=True)
     return scheduler

@@ -24,6 +24,17 @@ class InstanceSchema(Schema):
     started_by = fields.String(allow_none=True)
     ended_at = fields.AwareDateTime(allow_none=True)
     next_timer_at = fields.AwareDateTime(allow_none=True)
+    next_timer = fields.String(attribute="next_timer_name", allow_none=True)
+
+
+class UpcomingTimerSchema(Schema):
+    due_at = fields.AwareDateTime()
+    kind = fields.String()  # "start": a new instance; "timer": an instance waits on it
+    process = fields.String(attribute="process_key")
+    name = fields.String()
+    instance_id = fields.Integer(allow_none=True)
+    title = fields.String(allow_none=True)
+    scope = fields.String(allow_none=True)
 
 
 class TaskSchema(Schema):

@@ -35,11 +35,14 @@ class Body:
     escalates_financial: bool = False
     # MTG-7: the body that is informed in writing of the relevant decisions.
     reports_to: str | None = None
+    # The role that chairs the body (held with the body as scope, or for the DVO on its own).
+    chair_role: str = "Voorzitter"
 
 
 BODIES: dict[str, Body] = {b.code: b for b in (
     Body("stamtafel", "Stamtafel zorg en veiligheid", 4, binding=False),
-    Body("dvo", "Districtelijk Veiligheidsoverleg (DVO)", None, binding=True),
+    Body("dvo", "Districtelijk Veiligheidsoverleg (DVO)", None, binding=True,
+         chair_role="Voorzitter DVO"),
     Body("vvg_veilig_thuis", "Vergadering van Gemeenten Veilig Thuis", None, binding=True),
     Body("regiekamer", "Regiekamer ZVH", 4, binding=True, escalates_to="stuurgroep",
          reports_to="stuurgroep"),
@@ -82,6 +85,11 @@ def escalation_target(code: str) -> str | None:
 def report_target(code: str) -> str | None:
     """MTG-7: the body that ``code``'s secretary informs in writing of relevant decisions."""
     return body(code).reports_to
+
+
+def chair_role(code: str) -> str:
+    """The role whose holders chair the body: they hear of a matter escalated to it."""
+    return body(code).chair_role
 
 
 def frequency_met(code: str, meetings_this_year: int) -> bool:
@@ -139,7 +147,7 @@ def decision_outcome(orgaan: str, agendapunt: dict[str, Any], stemmen: list[Any]
     ``soort``: "besluit" (binding), "advies" (a body without decision power, DEC-6),
     "escalatie" (goes to ``escalatie_naar``) or "geen besluit" (no majority, nowhere to go).
     """
-    outcome = majority_outcome(stemmen)
+    outcome = _within_deadline(majority_outcome(stemmen), stemmen)
     target = escalation_target(orgaan)
     financial = bool(agendapunt.get("hogere_bijdrage")) and body(orgaan).escalates_financial
     if (outcome["uitkomst"] == NO_DECISION or financial) and target is not None:
@@ -156,6 +164,23 @@ def decision_outcome(orgaan: str, agendapunt: dict[str, Any], stemmen: list[Any]
         "stemmen": list(stemmen), "schriftelijke_inbreng": list(schriftelijke_inbreng or []),
         "partij_gehoord": horen,
     }
+
+
+def _within_deadline(outcome: dict[str, Any], stemmen: list[Any]) -> dict[str, Any]:
+    """The voting deadline passed before every present member voted (a vote of None).
+
+    The votes cast are kept; they decide only when the missing votes could not have changed
+    the outcome (more than half of all present members voted the same way). Otherwise there
+    is no decision within the term, and the matter goes up as any other no-decision
+    (DEC-4, DEC-5). Silent members are not counted as agreeing, so there is no consensus.
+    """
+    missing = [v.get("lid") for v in stemmen if isinstance(v, dict) and v.get("stem") is None]
+    late = {"termijn_verstreken": bool(missing), "niet_gestemd": missing}
+    if not missing:
+        return {**outcome, **late}
+    decisive = max(outcome[FOR], outcome[AGAINST]) * 2 > len(stemmen)
+    result = outcome["uitkomst"] if decisive else NO_DECISION
+    return {**outcome, **late, "uitkomst": result, "consensus": False}
 
 
 def decisions_report(orgaan: str, besluiten: list[dict[str, Any]]) -> dict[str, Any]:

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from . import bodies
+from .compliance import plan_extra_meeting
+from .meeting_calendar import end_of_day, papers_deadline, papers_reminder_at, quarter_of, year_of
+from .notices import escalate, send_reminder
 from .organisations import register_partner_operator
 from .portfolio import change_portfolio_holders_operator, check_appointee, council_term_end_iso
 from .subregions import delegation_covers, other_subregions, subregion_for
@@ -22,6 +25,13 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "decision_outcome": bodies.decision_outcome,
     "decisions_report": bodies.decisions_report,
     "sent_in_time": bodies.sent_in_time,
+    "chair_role": bodies.chair_role,
+    # timer starts, due dates and reminders (BUD-6, REF-1, MTG-1..MTG-4): meeting_calendar.py
+    "papers_deadline": papers_deadline,
+    "papers_reminder_at": papers_reminder_at,
+    "end_of_day": end_of_day,
+    "year_of": year_of,
+    "quarter_of": quarter_of,
     "subregion_for": subregion_for,
     "other_subregions": other_subregions,
     "delegation_covers": delegation_covers,
@@ -30,4 +40,9 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "council_term_end": council_term_end_iso,
     "check_appointee": check_appointee,
     "change_portfolio_holders": change_portfolio_holders_operator,
+    # reminders before a deadline and escalation of overdue work (issue 4):
+    "send_reminder": send_reminder,
+    "escalate": escalate,
+    # meeting_frequency (MTG-1..MTG-4): workflows/compliance.py
+    "plan_extra_meeting": plan_extra_meeting,
 }

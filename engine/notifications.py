@@ -1,0 +1,60 @@
+"""Notifications: reminders before a deadline, escalations, frequency warnings.
+
+Written inside the step that raises them (service tasks of the diagrams, the compliance
+check), so a notification exists exactly when its step committed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .clock import today
+from .identity import covers
+from .models import HumanTask, Notification, RoleAssignment, User
+
+
+def notify(session: Session, kind: str, message: str, *, recipient: str | None = None,
+           role: str | None = None, scope: str | None = None, instance_id: int | None = None,
+           task_id: int | None = None) -> Notification:
+    """Address a message to one user or to the holders of a role (for a scope)."""
+    if (recipient is None) == (role is None):
+        raise ValueError("a notification goes to a recipient or to a role, not both or neither")
+    notification = Notification(kind=kind, message=message, recipient=recipient, role=role,
+                                scope=scope, instance_id=instance_id, task_id=task_id)
+    session.add(notification)
+    to = recipient or (f"{role} ({scope})" if scope else role)
+    audit.record(session, f"{kind}_sent", None, instance_id=instance_id, task_id=task_id,
+                 details={"to": to, "message": message})
+    return notification
+
+
+def remind_task(session: Session, instance_id: int, element_id: str, message: str) -> int:
+    """Remind whoever must do the open task ``element_id``: its assignee, else its role."""
+    open_tasks = session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                HumanTask.element_id == element_id,
+                                HumanTask.state == "open")).all()
+    for task in open_tasks:
+        if task.assignee:
+            notify(session, "reminder", message, recipient=task.assignee,
+                   instance_id=instance_id, task_id=task.id)
+        else:
+            notify(session, "reminder", message, role=task.role, scope=task.instance.scope,
+                   instance_id=instance_id, task_id=task.id)
+    return len(open_tasks)
+
+
+def notifications_for(session: Session, username: str, limit: int = 50) -> list[Notification]:
+    """The newest notifications to this user or to a role they hold (for its scope)."""
+    assignments = [a for a in session.scalars(
+        select(RoleAssignment).join(User).where(User.username == username)).all()
+        if a.is_valid_on(today())]
+    roles = {a.role for a in assignments}
+    rows = session.scalars(
+        select(Notification)
+        .where(or_(Notification.recipient == username, Notification.role.in_(roles)))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())).all()
+    mine = [n for n in rows if n.recipient == username or covers(assignments, n.role, n.scope)]
+    return mine[:limit]

@@ -1,0 +1,37 @@
+"""The APScheduler setup: one job fires due timers every N seconds, one checks frequencies daily."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from engine import instances
+from engine.db import Database
+from web.scheduler import build_scheduler
+
+from ..conftest import deploy_data
+
+
+def test_the_scheduler_runs_the_two_jobs(db: Database) -> None:
+    scheduler = build_scheduler(db, 30, blocking=False)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"fire_due_timers", "check_frequencies"}
+    fire = jobs["fire_due_timers"]
+    assert isinstance(fire.trigger, IntervalTrigger)
+    assert fire.trigger.interval == timedelta(seconds=30)
+    assert (fire.max_instances, fire.coalesce) == (1, True)
+    assert isinstance(jobs["check_frequencies"].trigger, CronTrigger)
+
+
+def test_the_fire_job_moves_a_due_instance_on(db: Database) -> None:
+    deploy_data(db, "timer_wait.bpmn")
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        instance = instances.start_instance(db, "timer_wait")
+    scheduler = build_scheduler(db, 30, blocking=False)
+    with time_machine.travel(start + timedelta(days=1, minutes=1), tick=False):
+        scheduler.get_job("fire_due_timers").func(*scheduler.get_job("fire_due_timers").args)
+    assert instances.get_instance(db, instance.id).status == "completed"
