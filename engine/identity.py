@@ -147,5 +147,13 @@ def verify_password(db: Database, username: str, password: str) -> User | None:
         return user if stored else None
 
 
+def end_sessions(db: Database, username: str) -> None:
+    """Sign the user out everywhere: every session made before no longer counts."""
+    with db.transaction() as session:
+        user = _require_user(session, username)
+        user.session_version += 1
+        audit.record(session, "sessions_ended", username, details={"username": username})
+
+
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))

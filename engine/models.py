@@ -142,6 +142,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session of the user; raised on sign-out, which ends all their sessions.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

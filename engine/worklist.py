@@ -1,8 +1,11 @@
 """What a participant sees of the work: their tasks, and one task with what it is about.
 
-Queries only. Who may see a task: whoever it is assigned to or completed it, and the holders of
-its role for the instance's body, unless the process meant it for one person (a member's vote:
-MTG-8, only members see their body's work, and a ballot is its voter's).
+Queries only. Who may see a task: the holders of its role for the instance's body (MTG-8: only
+members see their body's work), and of a task the process meant for one person (a member's
+vote) only that person. Who completed a task may always see that it is done, nothing more.
+Earlier answers show all steps of the case but one: a personal task's answer is hidden from
+the others doing that same step (DEC-1: no voter sees another's ballot while voting), while
+other personal answers, such as the written input of absent members (DEC-2), are shown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from .forms import form_schema, form_ui_schema
 from .identity import holds_role
 from .models import AuditEvent, HumanTask, User
 from .tasks import inbox
+
+# Task ids are 32-bit integers in every database: a larger one is no task.
+MAX_TASK_ID = 2**31 - 1
 
 
 @dataclass
@@ -70,39 +76,47 @@ def my_tasks(db: Database, username: str, *, process: str | None = None,
 
 
 def may_see_task(session: Session, task: HumanTask, username: str) -> bool:
-    if username in (task.assignee, task.completed_by):
-        return True
-    if task.personal:
+    """The task and its case: for the holders of its role for the body, and of a personal
+    task only for the person it names (who must hold the role as well)."""
+    if task.personal and username != task.assignee:
         return False
     return holds_role(session, username, task.role, task.instance.scope)
 
 
 def task_for(db: Database, task_id: int, username: str) -> TaskView:
     """The task with its form and earlier answers; NotFound as well when the user may not see it,
-    so that nobody learns what exists in another body."""
+    so that nobody learns what exists in another body. Who completed the task and may no longer
+    see it (their role ended) gets the task without form or answers: only that it is done."""
+    if not 1 <= task_id <= MAX_TASK_ID:
+        raise NotFound(f"no task {task_id}")
     with db.reading() as session:
         task = session.get(HumanTask, task_id)
-        if task is None or not may_see_task(session, task, username):
-            raise NotFound(f"no task {task_id}")
-        return TaskView(task, form_schema(task), form_ui_schema(task),
-                        earlier_answers(session, task, username))
+        if task is not None and may_see_task(session, task, username):
+            return TaskView(task, form_schema(task), form_ui_schema(task),
+                            earlier_answers(session, task, username))
+        if task is not None and task.state != "open" and task.completed_by == username:
+            return TaskView(task, None, {})
+        raise NotFound(f"no task {task_id}")
 
 
 def earlier_answers(session: Session, task: HumanTask, username: str) -> list[Answer]:
     """What was filled in at the earlier steps of the task's instance, the latest time each step
-    was done (a revised draft replaces the first one); personal tasks of others are left out."""
+    was done (a revised draft replaces the first one); of the step of ``task`` itself, the
+    personal tasks of others are left out (another member's ballot)."""
     rows = session.execute(
         select(AuditEvent, HumanTask)
         .join(HumanTask, AuditEvent.task_id == HumanTask.id)
         .where(AuditEvent.instance_id == task.instance_id, AuditEvent.kind == "task_completed",
                HumanTask.id != task.id)
         .order_by(AuditEvent.id)).all()
-    latest: dict[str, tuple[AuditEvent, HumanTask]] = {}
+    latest: dict[tuple[str, str | None], tuple[AuditEvent, HumanTask]] = {}
     for event, done in rows:
-        if done.personal and done.completed_by != username:
+        # A step done by several people in person (each absent member's input) is one per person.
+        step = (done.element_id, done.completed_by if done.personal else None)
+        if done.personal and done.element_id == task.element_id and done.completed_by != username:
             continue
-        latest.pop(done.element_id, None)  # re-insert: the order is that of the last completion
-        latest[done.element_id] = (event, done)
+        latest.pop(step, None)  # re-insert: the order is that of the last completion
+        latest[step] = (event, done)
     names = _display_names(session, {done.completed_by for _e, done in latest.values()})
     return [Answer(done.name, names.get(done.completed_by or "", done.completed_by or ""),
                    done.completed_at, _labelled(done, event.details.get("data") or {}))

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import workflows
 
-from . import auth, database, health, i18n, inbox
+from . import auth, database, errors, health, i18n, inbox
 from .config import Config, _secret_key
 
 
@@ -20,10 +21,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key()
+    if app.config["PROXY_COUNT"]:  # the client's address and HTTPS as the proxy saw them
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     database.init_app(app)
     workflows.init_app(app)
     app.register_blueprint(health.bp)
     i18n.init_app(app)
     auth.init_app(app)
     app.register_blueprint(inbox.bp)
+    errors.init_app(app)
     return app

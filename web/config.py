@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from engine.settings import INSTANCE_PATH, database_url
@@ -31,6 +32,15 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is also set on every request that came over HTTPS (web/auth.py); this forces it.
     SESSION_COOKIE_SECURE = bool(os.environ.get("GOVFLOW_SECURE_COOKIES"))
-    # Failed sign-ins allowed per address and per username (Flask-Limiter notation).
+    # Sign-in attempts allowed per address and username (a success clears the count), and
+    # per username from anywhere (Flask-Limiter notation).
     LOGIN_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_RATE_LIMIT") or "5 per minute"
+    LOGIN_USER_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_USER_RATE_LIMIT") or "20 per minute"
+    # A session lapses after this long without a request.
+    PERMANENT_SESSION_LIFETIME = timedelta(
+        hours=float(os.environ.get("GOVFLOW_SESSION_HOURS") or 8))
+    # The CSRF token lives as long as the session (no separate clock that loses typed text).
+    WTF_CSRF_TIME_LIMIT = None
+    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust (0: none).
+    PROXY_COUNT = int(os.environ.get("GOVFLOW_PROXY_COUNT") or 0)
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024

@@ -9,9 +9,12 @@ starts, so a fresh clone works without a build step.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, redirect, request, session
@@ -20,6 +23,9 @@ from flask_babel import Babel, get_locale
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
+# The language of the diagrams' texts (task names, documentation, form labels): pages mark
+# them with it, so that a screen reader in English still reads them as Dutch.
+DIAGRAM_LANGUAGE = "nl"
 TRANSLATIONS = Path(__file__).parent / "translations"
 _SESSION_KEY = "language"
 
@@ -34,7 +40,8 @@ def init_app(app: Flask) -> None:
     compile_catalogues()
     babel.init_app(app, locale_selector=_chosen_language)
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language,
+                                 DIAGRAM_LANGUAGE=DIAGRAM_LANGUAGE)
 
 
 def compile_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
@@ -47,13 +54,26 @@ def compile_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
         try:
             with po_path.open("rb") as po_file:
                 catalogue = read_po(po_file)
-            with mo_path.open("wb") as mo_file:
-                write_mo(mo_file, catalogue)
+            _write_atomically(mo_path, catalogue)
         except OSError as err:  # a read-only installation: run `make install` to compile
             log.warning("cannot compile %s: %s", po_path, err)
             continue
         written.append(mo_path)
     return written
+
+
+def _write_atomically(mo_path: Path, catalogue: Catalog) -> None:
+    """Write to a file beside it, then rename: two workers starting at once, or a crash midway,
+    never leave a half-written catalogue that the app would read."""
+    handle, temporary = tempfile.mkstemp(dir=mo_path.parent, prefix=".", suffix=".mo")
+    try:
+        with os.fdopen(handle, "wb") as mo_file:
+            write_mo(mo_file, catalogue)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a catalogue is not
+        os.replace(temporary, mo_path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _chosen_language() -> str:

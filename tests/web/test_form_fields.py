@@ -7,7 +7,14 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from web.inbox.fields import fields_of, read_submission
+from web.inbox.fields import (
+    MAX_DIGITS,
+    MAX_ROWS,
+    fields_of,
+    full_list,
+    read_submission,
+    renumbered,
+)
 
 from ..conftest import BPMN
 
@@ -40,10 +47,10 @@ def test_numbers_are_read_as_people_of_the_language_write_them() -> None:
     data, _problems = read_submission(budget, MultiDict({"basistaken": "1,250.50"}), "en")
     assert data == {"basistaken": 1250.5}
     _, problems = read_submission(budget, MultiDict({"basistaken": "veel"}), "nl")
-    assert problems == {"basistaken": "number"}
+    assert problems == {"basistaken": ("number", None)}
     _, problems = read_submission(schema("budget-jaarverslag-schema.json"),
                                   MultiDict({"aantal_casussen": "4,5"}), "nl")
-    assert problems == {"aantal_casussen": "integer"}
+    assert problems == {"aantal_casussen": ("integer", None)}
 
 
 def test_yes_no_lists_and_empty_fields() -> None:
@@ -70,3 +77,63 @@ def test_a_list_of_objects_has_rows_and_empty_rows_are_no_items(extra_row) -> No
     assert problems == {}
     assert data == {"agenda": [{"titel": "Werkproces", "voorstel": "Vaststellen", "bron": "lid",
                                 "partij_gehoord": False}]}
+
+
+def test_rows_are_the_numbers_posted_renumbered_and_capped() -> None:
+    """A crafted row number (agenda-20000-...) makes one row, not 20001; more rows than the
+    schema's maxItems (or MAX_ROWS) are refused on the field."""
+    agenda = schema("meeting-agenda-schema.json")
+    form, too_many = renumbered(agenda, MultiDict(
+        {"agenda-20000-titel": "Laatste", "agenda-3-titel": "Eerste", "agenda-3-voorstel": "V",
+         "agenda-x-titel": "geen rij", "agenda-99999999999-titel": "geen rij"}))
+    assert too_many == {}
+    assert sorted(form) == ["agenda-0-titel", "agenda-0-voorstel", "agenda-1-titel"]
+    fields = fields_of(agenda, {}, form)
+    assert [row[0].value for row in fields[0].rows] == ["Eerste", "Laatste"]
+    data, _problems = read_submission(agenda, form, "nl")
+    assert [item["titel"] for item in data["agenda"]] == ["Eerste", "Laatste"]
+
+    crowded = MultiDict({f"agenda-{i}-titel": "x" for i in range(MAX_ROWS + 5)})
+    form, too_many = renumbered(agenda, crowded)
+    assert too_many == {"agenda": ("maxItems", MAX_ROWS)}
+    assert len(fields_of(agenda, {}, form, extra_row="agenda")[0].rows) == MAX_ROWS
+    limited = {"type": "object", "properties": {"punten": {
+        "type": "array", "maxItems": 2,
+        "items": {"type": "object", "properties": {"titel": {"type": "string"}}}}}}
+    _form, too_many = renumbered(limited, MultiDict({f"punten-{i}-titel": "x" for i in range(3)}))
+    assert too_many == {"punten": ("maxItems", 2)}
+    assert full_list(limited, "punten", MultiDict({"punten-0-titel": "a", "punten-1-titel": "b"}))
+    assert full_list(limited, "punten", MultiDict({"punten-0-titel": "a"})) is None
+
+
+@pytest.mark.parametrize("text", ["NaN", "nan", "Infinity", "-Infinity", "sNaN", "inf"])
+def test_numbers_that_are_not_finite_are_refused(text: str) -> None:
+    budget = schema("budget-begroting-schema.json")
+    data, problems = read_submission(budget, MultiDict({"basistaken": text}), "nl")
+    assert data == {} and problems == {"basistaken": ("number", None)}
+
+
+@pytest.mark.parametrize("text", ["1e27", "1E400", "1e-999999999", "1234567890123456"])
+def test_numbers_with_more_than_fifteen_digits_are_refused(text: str) -> None:
+    budget = schema("budget-begroting-schema.json")
+    data, problems = read_submission(budget, MultiDict({"basistaken": text}), "en")
+    assert data == {} and problems == {"basistaken": ("digits", MAX_DIGITS)}
+    data, problems = read_submission(budget, MultiDict({"basistaken": "999999999999999"}), "nl")
+    assert (data, problems) == ({"basistaken": 999999999999999}, {})
+
+
+def test_enums_and_lists_of_numbers_keep_their_type() -> None:
+    form = {"type": "object", "properties": {
+        "cijfer": {"type": "integer", "enum": [1, 2, 3]},
+        "factor": {"type": "number", "enum": [0.5, 1.5]},
+        "kwartalen": {"type": "array", "items": {"type": "integer", "enum": [1, 2, 3, 4]}},
+        "bedragen": {"type": "array", "items": {"type": "number"}},
+        "woorden": {"type": "array", "items": {"type": "string"}}}}
+    data, problems = read_submission(form, MultiDict([
+        ("cijfer", "2"), ("factor", "1.5"), ("kwartalen", "1"), ("kwartalen", "4"),
+        ("bedragen", "1.250,50\n3"), ("woorden", "een\ntwee")]), "nl")
+    assert problems == {}
+    assert data == {"cijfer": 2, "factor": 1.5, "kwartalen": [1, 4], "bedragen": [1250.5, 3],
+                    "woorden": ["een", "twee"]}
+    _data, problems = read_submission(form, MultiDict({"bedragen": "veel"}), "nl")
+    assert problems == {"bedragen": ("number", None)}

@@ -38,3 +38,20 @@ def test_a_missing_or_stale_mo_is_compiled(tmp_path: Path) -> None:
     po = written[0].with_suffix(".po")
     os.utime(po, (written[0].stat().st_mtime + 10,) * 2)
     assert compile_catalogues(tmp_path / "t") == written
+
+
+def test_a_catalogue_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    """A write that fails halfway (a full disk, a crash) leaves the old .mo as it was."""
+    shutil.copytree(TRANSLATIONS, tmp_path / "t")
+    [mo] = compile_catalogues(tmp_path / "t") or list((tmp_path / "t").rglob("*.mo"))
+    before = mo.read_bytes()
+    os.utime(mo.with_suffix(".po"), (mo.stat().st_mtime + 10,) * 2)
+
+    def half_written(file, catalogue):
+        file.write(b"\xde\x12\x04\x95 half")
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr("web.i18n.write_mo", half_written)
+    assert compile_catalogues(tmp_path / "t") == []
+    assert mo.read_bytes() == before
+    assert sorted(p.name for p in mo.parent.iterdir()) == ["messages.mo", "messages.po"]

@@ -39,6 +39,11 @@ def post(client: FlaskClient, path: str, data: dict[str, str] | None = None, pag
 
 @pytest.fixture
 def cycle(db: Database) -> ProcessInstance:
+    return start_cycle(db)
+
+
+def start_cycle(db: Database) -> ProcessInstance:
+    """Two managers and a netwerksecretaris; a budget cycle waiting for its draft."""
     make_user(db, "mia", "Manager ZVH")
     make_user(db, "max", "Manager ZVH")
     make_user(db, "nina", "Netwerksecretaris")

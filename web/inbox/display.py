@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import InvalidOperation
 from typing import Any
 
 from flask_babel import format_date, format_datetime, format_decimal
@@ -17,7 +18,7 @@ def answer(value: Any) -> str | list[str]:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float):
-        return format_decimal(value)
+        return _number(value)
     if isinstance(value, str):
         return _as_date(value) or value
     if isinstance(value, list):
@@ -25,6 +26,15 @@ def answer(value: Any) -> str | list[str]:
     if isinstance(value, dict):
         return _flat(value)
     return "" if value is None else str(value)
+
+
+def _number(value: int | float) -> str:
+    """A number in the user's language; one that Babel cannot format (stored before numbers
+    were capped: 1e27, NaN) is shown as it is rather than breaking the page."""
+    try:
+        return format_decimal(value)
+    except (InvalidOperation, ValueError, OverflowError):
+        return str(value)
 
 
 def _flat(value: Any) -> str:

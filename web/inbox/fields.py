@@ -7,8 +7,9 @@ The engine validates; here only text becomes numbers, booleans and lists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import NumberFormatError, parse_decimal
@@ -16,6 +17,15 @@ from werkzeug.datastructures import MultiDict
 
 # A list of objects (agenda items) gets this many rows more when the user asks for one.
 ADD_ROW = "_add_row"
+# Rows a list of objects may have when its schema sets no maxItems: a form posts no more.
+MAX_ROWS = 100
+# Digits a number may have (before and after the decimal sign together): beyond this a float
+# loses precision and formatting breaks, and nobody budgets in more than trillions.
+MAX_DIGITS = 15
+_ROW_NUMBER = re.compile(r"[0-9]{1,6}")
+
+# What could not be read from a field: (rule, limit), as the engine names a broken rule.
+Problems = dict[str, tuple[str, Any]]
 
 
 @dataclass
@@ -75,7 +85,9 @@ def _field(name: str, prop: dict[str, Any], ui: dict[str, Any], required: bool,
     elif widget == "checkboxes":
         made.options = [str(v) for v in prop["items"]["enum"]]
     if widget == "rows":
-        count = _row_count(name, submitted) + (1 if extra_row == name else 0)
+        count = _row_count(name, submitted)
+        if extra_row == name and count < max_rows(prop):
+            count += 1
         made.rows = [fields_of(prop["items"], ui.get("items", {}), submitted, extra_row,
                                prefix=f"{name}-{i}-") for i in range(max(count, 1))]
     elif submitted is None:
@@ -118,21 +130,86 @@ def _default(prop: dict[str, Any], widget: str) -> Any:
     return "" if default is None else str(default)
 
 
+def max_rows(prop: dict[str, Any]) -> int:
+    return min(int(prop.get("maxItems") or MAX_ROWS), MAX_ROWS)
+
+
+def _row_numbers(start: str, keys: Any) -> list[int]:
+    """The row numbers present among the keys ``<start><n>-...``, sorted, each once."""
+    found = set()
+    for key in keys:
+        if key.startswith(start):
+            head = key[len(start):].split("-", 1)[0]
+            if _ROW_NUMBER.fullmatch(head):
+                found.add(int(head))
+    return sorted(found)
+
+
+def full_list(schema: dict[str, Any], name: str, form: MultiDict[str, str]) -> int | None:
+    """The limit of the list of rows ``name`` (e.g. ``agenda``) when it has no room for
+    one more row; None when it has."""
+    prop: dict[str, Any] = {"items": schema}
+    for part in name.split("-"):
+        if not part.isdigit():
+            prop = prop.get("items", {}).get("properties", {}).get(part, {})
+    if _widget(prop, {}) != "rows":
+        return None
+    limit = max_rows(prop)
+    return limit if _row_count(name, form) >= limit else None
+
+
 def _row_count(name: str, submitted: MultiDict[str, str] | None) -> int:
     if submitted is None:
         return 1
-    indexes = {int(key[len(name) + 1:].split("-", 1)[0]) for key in submitted
-               if key.startswith(name + "-") and key[len(name) + 1:].split("-", 1)[0].isdigit()}
-    return max(indexes, default=0) + 1
+    return len(_row_numbers(name + "-", submitted))
+
+
+def renumbered(schema: dict[str, Any], form: MultiDict[str, str]
+               ) -> tuple[MultiDict[str, str], Problems]:
+    """The form with the rows of each list numbered 0, 1, 2, ... as posted (a gap or a huge
+    number in a posted name makes no rows of its own), and the lists that have more rows than
+    allowed (their rows past the limit are left out)."""
+    problems: Problems = {}
+    items = _renumber(schema, list(form.items(multi=True)), "", problems)
+    return MultiDict(items), problems
+
+
+def _renumber(schema: dict[str, Any], items: list[tuple[str, str]], prefix: str,
+              problems: Problems) -> list[tuple[str, str]]:
+    for name, prop in schema.get("properties", {}).items():
+        if _widget(prop, {}) != "rows":
+            continue
+        start = f"{prefix}{name}-"
+        numbers = _row_numbers(start, (key for key, _value in items))
+        limit = max_rows(prop)
+        if len(numbers) > limit:
+            problems[prefix + name] = ("maxItems", limit)
+        new = {old: i for i, old in enumerate(numbers[:limit])}
+        items = [(_renamed(key, start, new), value) for key, value in items
+                 if not key.startswith(start) or _renamed(key, start, new)]
+        for i in range(len(new)):
+            items = _renumber(prop["items"], items, f"{start}{i}-", problems)
+    return items
+
+
+def _renamed(key: str, start: str, new: dict[int, int]) -> str:
+    """``key`` with its row number replaced; "" for a key of a row that is left out."""
+    if not key.startswith(start):
+        return key
+    head, _dash, rest = key[len(start):].partition("-")
+    if not _ROW_NUMBER.fullmatch(head) or int(head) not in new:
+        return ""
+    return f"{start}{new[int(head)]}-{rest}"
 
 
 def read_submission(schema: dict[str, Any], form: MultiDict[str, str], locale: str,
-                    prefix: str = "") -> tuple[dict[str, Any], dict[str, str]]:
-    """The JSON data of a submitted form and the fields whose text could not be read (name ->
-    ``number``, ``integer`` or ``boolean``). Empty fields are left out: the schema decides
-    whether they were required."""
+                    prefix: str = "") -> tuple[dict[str, Any], Problems]:
+    """The JSON data of a submitted form (with its rows numbered by ``renumbered``) and the
+    fields whose text could not be read (name -> (rule, limit): ``number``, ``integer``,
+    ``boolean``, ``digits``). Empty fields are left out: the schema decides whether they were
+    required."""
     data: dict[str, Any] = {}
-    problems: dict[str, str] = {}
+    problems: Problems = {}
     for name, prop in schema.get("properties", {}).items():
         key = prefix + name
         widget = _widget(prop, {})
@@ -147,21 +224,48 @@ def read_submission(schema: dict[str, Any], form: MultiDict[str, str], locale: s
                 data[name] = rows
             continue
         if widget == "checkboxes":
-            data[name] = form.getlist(key)
+            data[name] = [_chosen(text, prop["items"]) for text in form.getlist(key)]
             continue
         text = form.get(key, "").strip()
         if not text:
             continue
         try:
-            data[name] = _typed(text, widget, locale)
+            data[name] = _typed(text, widget, locale, prop)
+        except TooManyDigits:
+            problems[key] = ("digits", MAX_DIGITS)
         except ValueError:
-            problems[key] = widget if widget in ("number", "integer") else "boolean"
+            problems[key] = (_kind(widget, prop), None)
     return data, problems
 
 
-def _typed(text: str, widget: str, locale: str) -> Any:
+class TooManyDigits(ValueError):
+    pass
+
+
+def _kind(widget: str, prop: dict[str, Any]) -> str:
+    """What a field's text should have been: a number, a whole number, yes or no."""
     if widget == "lines":
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        widget = _item_widget(prop.get("items", {}))
+    return widget if widget in ("number", "integer") else "boolean"
+
+
+def _item_widget(items: dict[str, Any]) -> str:
+    kind = items.get("type")
+    return str(kind) if kind in ("number", "integer") else "text"
+
+
+def _chosen(text: str, prop: dict[str, Any]) -> Any:
+    """The enum value whose text was chosen: a number stays a number (``[1, 2, 3]``)."""
+    return {str(value): value for value in prop.get("enum", [])}.get(text, text)
+
+
+def _typed(text: str, widget: str, locale: str, prop: dict[str, Any]) -> Any:
+    if widget == "lines":
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        item = _item_widget(prop.get("items", {}))
+        return [_typed(line, item, locale, {}) for line in lines]
+    if widget in ("radio", "select"):
+        return _chosen(text, prop)
     if widget == "yesno":
         if text not in ("true", "false"):
             raise ValueError(text)
@@ -177,10 +281,23 @@ def _typed(text: str, widget: str, locale: str) -> Any:
 
 
 def _parse_number(text: str, locale: str) -> Decimal:
-    """Numbers as people of the language write them ("1.234,50" in Dutch), or plain ("1234.5")."""
+    """Numbers as people of the language write them ("1.234,50" in Dutch), or plain ("1234.5");
+    never NaN or Infinity, and at most ``MAX_DIGITS`` digits."""
     for attempt in (locale, "en"):
         try:
-            return parse_decimal(text.replace(" ", ""), locale=attempt, strict=True)
-        except NumberFormatError:
+            number = parse_decimal(text.replace(" ", ""), locale=attempt, strict=True)
+        except (NumberFormatError, InvalidOperation):
             continue
+        if not number.is_finite():
+            raise ValueError(text)
+        if _digits(number) > MAX_DIGITS:
+            raise TooManyDigits(text)
+        return number
     raise ValueError(text)
+
+
+def _digits(number: Decimal) -> int:
+    """Digits when written out in full: 1E+20 has 21, 0.001 has 4."""
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    return max(len(digits) + exponent, 1) + max(-exponent, 0)

@@ -7,7 +7,11 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from .display import answer
 from .fields import Field, field_name
+
+# Patterns that only forbid spaces (usernames): their own message says so.
+_ONE_WORD = {r"^\S+$", r"^\S*$"}
 
 
 def message(rule: str, limit: Any, widget: str) -> str:
@@ -23,10 +27,17 @@ def message(rule: str, limit: Any, widget: str) -> str:
         "enum": _("Choose one of the options."),
         "additionalProperties": _("This is not a field of this form."),
         "uniqueItems": _("Each entry may appear only once."),
-        "pattern": _("Use one word without spaces."),
+        "expired": _("This form had expired. Your answers are kept below: check them and send "
+                     "the form again."),
     }
     if rule in simple:
         return simple[rule]
+    if rule == "pattern":
+        if limit in _ONE_WORD:
+            return _("Use one word without spaces.")
+        return _("This is not written in the form asked for.")
+    if rule == "const":
+        return _("Only “%(value)s” can be given here.", value=answer(limit))
     if rule == "type":
         return _("Enter a whole number.") if limit == "integer" else _("Enter a valid value.")
     if rule == "format":
@@ -40,6 +51,7 @@ def message(rule: str, limit: Any, widget: str) -> str:
         "maxLength": _("Use at most %(limit)s characters."),
         "minItems": _("Give at least %(limit)s."),
         "maxItems": _("Give at most %(limit)s."),
+        "digits": _("Use at most %(limit)s digits."),
     }
     if rule in with_limit:
         shown = format_decimal(limit) if isinstance(limit, int | float) else limit

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from engine import tasks, worklist
@@ -17,10 +18,11 @@ from engine.forms import FormRejected
 from engine.runtime import StepFailed
 from engine.worklist import TaskView
 
+from ..auth import form_expired
 from ..database import get_db
 from ..i18n import current_language, local_path
 from . import bp
-from .fields import ADD_ROW, fields_of, read_submission
+from .fields import ADD_ROW, fields_of, full_list, read_submission, renumbered
 from .problems import by_field, summary
 
 NO_FORM: dict[str, Any] = {"type": "object", "properties": {}}
@@ -61,11 +63,31 @@ def _change_claim(task_id: int, command: Any, done: str) -> ResponseReturnValue:
     try:
         changed = command(get_db(), task_id, current_user.username)
     except (Conflict, NotAllowed):
-        flash(_("“%(task)s” was taken or finished by someone else just now.",
-                task=view.task.name), "error")
+        flash(_why_not(task_id, view), "error")
     else:
         flash(done % {"task": changed.name}, "success")
     return redirect(local_path(request.form.get("next")) or url_for("inbox.index"))
+
+
+def _why_not(task_id: int, before: TaskView) -> str:
+    """Why a claim or give-back was refused, as the task stands now."""
+    task = (_visible(task_id) or before).task
+    me = current_user.username
+    if task.state == "completed":
+        return _("“%(task)s” has already been completed.", task=task.name)
+    if task.state != "open":
+        return _("“%(task)s” was cancelled: the process no longer needs it.", task=task.name)
+    if task.instance.status == "failed":
+        return _("The process of “%(task)s” stopped with an error; it must be repaired first.",
+                 task=task.name)
+    if task.personal:
+        return _("“%(task)s” is meant for you personally and cannot be given back.",
+                 task=task.name)
+    if task.assignee is None:
+        return _("“%(task)s” is not claimed by anyone.", task=task.name)
+    if task.assignee != me:
+        return _("“%(task)s” was claimed by someone else just now.", task=task.name)
+    return _("“%(task)s” could not be changed. Please try again.", task=task.name)
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -86,15 +108,21 @@ def submit(task_id: int) -> ResponseReturnValue:
     if view.task.state != "open":
         return redirect(url_for("inbox.show", task_id=task_id))
     schema = view.schema or NO_FORM
-    if request.form.get(ADD_ROW):  # "one more row" in a list: show the form again, not saved
-        return _render_task(view, request.form, extra_row=request.form[ADD_ROW])
-    data, unreadable = read_submission(schema, request.form, current_language())
+    form, too_many = renumbered(schema, request.form)
+    if too_many:
+        return _render_task(view, form, too_many)
+    extra_row = form.get(ADD_ROW)
+    if extra_row:  # "one more row" in a list: show the form again, not saved
+        limit = full_list(schema, extra_row, form)
+        return _render_task(view, form, {extra_row: ("maxItems", limit)} if limit else None,
+                            extra_row=extra_row)
+    data, unreadable = read_submission(schema, form, current_language())
     if unreadable:
-        return _render_task(view, request.form, {k: (v, None) for k, v in unreadable.items()})
+        return _render_task(view, form, unreadable)
     try:
         done = tasks.complete_task(get_db(), task_id, current_user.username, data)
     except FormRejected as err:
-        return _render_task(view, request.form, err.rules)
+        return _render_task(view, form, err.rules)
     except tasks.SeparationRequired as err:
         flash(_("Someone else must do this task, because you did “%(task)s” in this case.",
                 task=err.earlier_task), "error")
@@ -105,12 +133,25 @@ def submit(task_id: int) -> ResponseReturnValue:
         flash(_("This task changed while you were working on it."), "error")
         return redirect(url_for("inbox.show", task_id=task_id))
     except StepFailed:
-        return _refused(500, _("The process stopped with an error after this step. Your answers "
+        return _refused(409, _("The process stopped with an error after this step. Your answers "
                                "were not saved. Please tell the owner of the process."))
     except (InvalidInput, NotFound, EngineError):
-        return _render_task(view, request.form, {"": ("invalid", None)})
+        return _render_task(view, form, {"": ("invalid", None)})
     flash(_("Thank you: “%(task)s” is completed.", task=done.name), "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.errorhandler(CSRFError)
+def _form_expired(error: CSRFError) -> ResponseReturnValue:
+    """A task form sent with an expired token (signed in again in another tab, say) is shown
+    again with what was typed, to send once more; other forms get the app's page."""
+    if request.endpoint == "inbox.submit" and current_user.is_authenticated:
+        view = _visible(int((request.view_args or {})["task_id"]))
+        if view is not None and view.task.state == "open":
+            form, _too_many = renumbered(view.schema or NO_FORM, request.form)
+            page, _status = _render_task(view, form, {"": ("expired", None)})
+            return page, 400
+    return form_expired(error)
 
 
 def _visible(task_id: int) -> TaskView | None:
@@ -122,7 +163,7 @@ def _visible(task_id: int) -> TaskView | None:
 
 def _render_task(view: TaskView, submitted: MultiDict[str, str] | None = None,
                  rules: dict[str, tuple[str, Any]] | None = None,
-                 extra_row: str | None = None) -> ResponseReturnValue:
+                 extra_row: str | None = None) -> tuple[str, int]:
     fields = fields_of(view.schema or NO_FORM, view.ui_schema, submitted, extra_row)
     problems = by_field(fields, rules or {})
     status = 422 if problems else 200
@@ -132,7 +173,8 @@ def _render_task(view: TaskView, submitted: MultiDict[str, str] | None = None,
 
 
 def _refused(status: int, message: str | None = None) -> ResponseReturnValue:
-    titles = {403: _("Not allowed"), 404: _("Page not found"), 500: _("Something went wrong")}
+    titles = {403: _("Not allowed"), 404: _("Page not found"),
+              409: _("The process stopped")}
     texts = {403: _("You may not do this task."),
              404: _("This page does not exist, or it is not meant for you.")}
     return render_template("error.html", title=titles[status],
