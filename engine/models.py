@@ -108,6 +108,8 @@ class HumanTask(Base):
     personal: Mapped[bool] = mapped_column(default=False)
     documentation: Mapped[str | None] = mapped_column(Text)
     form: Mapped[str | None] = mapped_column(String(300))
+    # Four eyes: element ids of this instance's tasks whose doer may not do this one.
+    separate_from: Mapped[str | None] = mapped_column(String(400))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -35,6 +35,8 @@ MILESTONES = (StartEvent, EndEvent, IntermediateThrowEvent)
 FORM_PROPERTY = "formJsonSchemaFilename"
 # An expression over the task data naming the one user who must do the task.
 ASSIGNEE_PROPERTY = "assignee"
+# Four eyes: comma-separated ids of tasks whose doer may not do this one (BUD-2).
+SEPARATE_PROPERTY = "separateFrom"
 # A time (literal or expression, as a timeDate) by which a user task should be done.
 DUE_PROPERTY = "dueDate"
 
@@ -191,7 +193,12 @@ def _new_task_row(instance: ProcessInstance, task: Any) -> HumanTask:
         documentation=spec.documentation, form=properties.get(FORM_PROPERTY),
         assignee=assignee, personal=assignee is not None,
         due_at=_due_at(task, properties.get(DUE_PROPERTY)),
+        separate_from=",".join(separate_from(properties)) or None,
     )
+
+
+def separate_from(properties: dict[str, str]) -> list[str]:
+    return [e.strip() for e in properties.get(SEPARATE_PROPERTY, "").split(",") if e.strip()]
 
 
 def _due_at(task: Any, expression: str | None) -> datetime | None:

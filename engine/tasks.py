@@ -16,12 +16,18 @@ from .forms import form_validator, validate_submission
 from .identity import covers, held_roles, holds_role
 from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
-from .runtime import StepFailed, advance, open_workflow, run_task, save
+from .runtime import (
+    StepFailed,
+    advance,
+    open_workflow,
+    properties_of,
+    run_task,
+    save,
+    separate_from,
+)
+
 
 # A user task property: element ids of tasks that the same person may not also have done.
-SEPARATE_PROPERTY = "separateFrom"
-
-
 class SeparationRequired(NotAllowed):
     """Four eyes: the actor did ``earlier_task``, so someone else must do this one."""
 
@@ -129,18 +135,24 @@ def _check_separation(session: Session, task: HumanTask, spiff_task: Any) -> Non
     """Four eyes: a task with ``separateFrom`` needs someone other than who did those tasks.
 
     E.g. the two portefeuillehouders' reviews share a lane, but must be two people (BUD-2).
+    The diagram decides (rows made before migration 0005 lack the projected elements).
     """
-    properties = getattr(spiff_task.task_spec, "extensions", {}).get("properties", {})
-    elements = [e.strip() for e in properties.get(SEPARATE_PROPERTY, "").split(",") if e.strip()]
-    if not elements:
-        return
-    earlier = session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == task.instance_id, HumanTask.id != task.id,
-        HumanTask.element_id.in_(elements),
-        HumanTask.state == "completed", HumanTask.completed_by == task.completed_by)).first()
+    elements = separate_from(properties_of(spiff_task.task_spec))
+    earlier = _done_by_the_same(session, task, task.completed_by, elements)
     if earlier is not None:
         raise SeparationRequired(f'task {task.id} "{task.name}" must be done by someone other '
                                  f'than who did "{earlier.name}"', earlier.name)
+
+
+def _done_by_the_same(session: Session, task: HumanTask, username: str | None,
+                      elements: list[str]) -> HumanTask | None:
+    """The task of ``elements`` in this instance that ``username`` completed, if any."""
+    if not elements or username is None:
+        return None
+    return session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == task.instance_id, HumanTask.id != task.id,
+        HumanTask.element_id.in_(elements),
+        HumanTask.state == "completed", HumanTask.completed_by == username)).first()
 
 
 def inbox(db: Database, username: str) -> list[HumanTask]:
@@ -159,8 +171,12 @@ def inbox(db: Database, username: str) -> list[HumanTask]:
         # Claimed or personal, a task stays the work of its role for its body: a personal task
         # that names someone without that role (a non-member listed as present) is not shown
         # to them, as they may not do it either (MTG-8: only members see their body's work).
+        # Nor a task the user may not do by the four-eyes rule (they did its counterpart).
         return [t for t in session.scalars(query)
-                if covers(assignments, t.role, t.instance.scope)]
+                if covers(assignments, t.role, t.instance.scope)
+                and _done_by_the_same(session, t, username,
+                                      (t.separate_from or "").split(",") if t.separate_from
+                                      else []) is None]
 
 
 def get_task(db: Database, task_id: int) -> HumanTask:
