@@ -31,7 +31,8 @@ def check_data(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("data must be a JSON object, e.g. {\"year\": 2027}")
     try:
-        json.dumps(data)
+        # NaN and Infinity are not JSON (PostgreSQL refuses them), though Python writes them.
+        json.dumps(data, allow_nan=False)
     except (TypeError, ValueError) as err:
         raise InvalidInput(f"data cannot be stored as JSON: {err}") from err
     return data

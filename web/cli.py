@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from marshmallow import Schema
+from sqlalchemy.exc import DBAPIError
 
 from engine import audit, deploy, identity, instances, schema, tasks
 from engine.clock import LOCAL_ZONE
@@ -38,6 +39,11 @@ class GovflowGroup(FlaskGroup):
             ctx.exit(1)
         except EngineError as err:
             click.echo(f"error: {err.message}", err=True)
+            ctx.exit(1)
+        except DBAPIError as err:
+            reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+            click.echo(f"error: the database refused ({reason}); is it running and migrated "
+                       "(govflow migrate)?", err=True)
             ctx.exit(1)
 
 

@@ -289,3 +289,24 @@ def test_a_start_event_post_script_sets_the_data_and_is_checked_at_deployment(
     bad.write_text(scripted.replace('orgaan = "stamtafel"', "orgaan = ().__class__"))
     with pytest.raises(DeploymentRejected, match="post-script is not allowed"):
         deploy.deploy(db, [bad], "tester")
+
+
+@pytest.mark.parametrize(("timer", "due"), [
+    ("<bpmn:timeDate>2027-03-01T09:00</bpmn:timeDate>", datetime(2027, 3, 1, 8, 0, tzinfo=UTC)),
+    ("<bpmn:timeDuration>P2W</bpmn:timeDuration>", NOVEMBER + timedelta(weeks=2)),
+])
+def test_a_date_or_duration_start_event_starts_one_instance_once(
+        db: Database, tmp_path: Path, timer: str, due: datetime) -> None:
+    once = tmp_path / "timer_start.bpmn"
+    once.write_text((DATA / "timer_start.bpmn").read_text().replace(
+        "<bpmn:timeCycle>R4/2027-01-01T09:00/P3M</bpmn:timeCycle>", timer))
+    with at(NOVEMBER):
+        deploy.deploy(db, [once], "tester")
+    assert [u.due_at for u in upcoming_timers(db)] == [due]
+    with at(due):
+        assert fire_due_timers(db) == 1
+    with at(due + timedelta(days=400)):
+        deploy.deploy(db, [once], "tester")  # unchanged: it does not fire again
+        assert fire_due_timers(db) == 0
+    assert upcoming_timers(db) == []
+    assert len(instances.list_instances(db, process="quarterly")) == 1

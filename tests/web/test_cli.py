@@ -57,6 +57,9 @@ def test_errors_are_one_line_on_stderr_with_a_non_zero_exit(cli, db) -> None:
     bad_json = cli("start", "nope", "--as", "mia", "--data", "{oops")
     assert bad_json.exit_code == 2 and "not valid JSON" in bad_json.output
     assert cli("complete", "999", "--as", "mia").output == "error: no task 999\n"
+    not_json = cli("start", "nope", "--as", "mia", "--data", '{"bedrag": NaN}')
+    assert not_json.exit_code == 1
+    assert not_json.output.startswith("error: data cannot be stored as JSON: Out of range float")
 
 
 def test_validate_prints_one_line_per_problem(cli, tmp_path) -> None:
@@ -104,3 +107,16 @@ def test_health_says_when_the_database_is_not_migrated(tmp_path) -> None:
     response = app.test_client().get("/health")
     assert response.status_code == 503
     assert "not migrated" in response.get_json()["database"]
+
+
+def test_a_command_on_a_database_that_is_not_migrated_says_so(tmp_path) -> None:
+    from web import create_app
+    from web.cli import main
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    result = app.test_cli_runner().invoke(main, ["validate", str(DATA / "two_lanes.bpmn")])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: the database refused (no such table: roles)")
+    assert "govflow migrate" in result.output
+    assert "Traceback" not in result.output
