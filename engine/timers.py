@@ -59,7 +59,12 @@ class _Turn:
     still_due: bool
 
 
-def _claim(db: Database, session: Session, query: Any, entity: type) -> Any:
+def _claim_due(db: Database, session: Session, entity: Any, due: Any, *conditions: Any,
+               skip: set[int]) -> Any:
+    """The earliest due row not in ``skip``; on PostgreSQL locked, skipping rows others hold."""
+    query = select(entity).where(due <= now(), *conditions).order_by(due)
+    if skip:
+        query = query.where(entity.id.not_in(skip))
     if db.is_postgres:
         query = query.with_for_update(skip_locked=True, of=entity)
     return session.scalars(query.limit(1)).first()
@@ -69,13 +74,8 @@ def _fire_next_instance(db: Database, skip: set[int]) -> _Turn | None:
     instance_id = None
     try:
         with db.transaction() as session:
-            query = (select(ProcessInstance)
-                     .where(ProcessInstance.next_timer_at <= now(),
-                            ProcessInstance.status.in_(WAITING))
-                     .order_by(ProcessInstance.next_timer_at))
-            if skip:
-                query = query.where(ProcessInstance.id.not_in(skip))
-            instance = _claim(db, session, query, ProcessInstance)
+            instance = _claim_due(db, session, ProcessInstance, ProcessInstance.next_timer_at,
+                                  ProcessInstance.status.in_(WAITING), skip=skip)
             if instance is None:
                 return None
             instance_id = instance.id
@@ -120,13 +120,8 @@ def _start_next_occurrence(db: Database, skip: set[int]) -> _Turn | None:
     schedule_id = None
     try:
         with db.transaction() as session:
-            query = (select(TimerSchedule)
-                     .where(TimerSchedule.next_due_at <= now(),
-                            TimerSchedule.active.is_(True))
-                     .order_by(TimerSchedule.next_due_at))
-            if skip:
-                query = query.where(TimerSchedule.id.not_in(skip))
-            schedule = _claim(db, session, query, TimerSchedule)
+            schedule = _claim_due(db, session, TimerSchedule, TimerSchedule.next_due_at,
+                                  TimerSchedule.active.is_(True), skip=skip)
             if schedule is None:
                 return None
             schedule_id = schedule.id

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine import audit, deploy, instances, tasks
 from engine.db import Database
 from engine.errors import DeploymentRejected, InvalidInput
-from engine.models import Notification, ProcessInstance, TimerSchedule
+from engine.models import HumanTask, Notification, ProcessInstance, TimerSchedule
 from engine.timers import fire_due_timers, upcoming_timers
 
 from ..conftest import DATA, deploy_data, make_user
@@ -90,13 +90,19 @@ def test_a_due_timer_survives_a_restart_and_fires_once(db: Database, tmp_path: P
         restarted.dispose()
 
 
-def test_boundary_timers_remind_weekly_and_interrupt_at_the_deadline(db: Database) -> None:
+def papers_task_claimed(db: Database) -> tuple[ProcessInstance, HumanTask]:
+    """An instance of timer_boundary (weekly reminder, 20-day deadline), its task claimed."""
     make_user(db, "manager", "Manager ZVH")
     deploy_data(db, "timer_boundary.bpmn")
     with at(NOVEMBER):
         instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P20D"})
         [task] = tasks.tasks_of_instance(db, instance.id)
         tasks.claim_task(db, task.id, "manager")
+    return instance, task
+
+
+def test_boundary_timers_remind_weekly_and_interrupt_at_the_deadline(db: Database) -> None:
+    instance, task = papers_task_claimed(db)
     assert task.due_at == NOVEMBER + timedelta(days=20)  # the interrupting timer: the deadline
     assert instances.get_instance(db, instance.id).next_timer_at == NOVEMBER + timedelta(weeks=1)
     for week in (1, 2):
@@ -118,12 +124,8 @@ def test_boundary_timers_remind_weekly_and_interrupt_at_the_deadline(db: Databas
 
 
 def test_a_task_done_in_time_stops_its_timers(db: Database) -> None:
-    make_user(db, "manager", "Manager ZVH")
-    deploy_data(db, "timer_boundary.bpmn")
+    instance, task = papers_task_claimed(db)
     with at(NOVEMBER):
-        instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P20D"})
-        [task] = tasks.tasks_of_instance(db, instance.id)
-        tasks.claim_task(db, task.id, "manager")
         tasks.complete_task(db, task.id, "manager", {})
     done = instances.get_instance(db, instance.id)
     assert (done.status, done.stage, done.next_timer_at) == ("completed", "Verstuurd", None)
