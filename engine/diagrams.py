@@ -288,7 +288,7 @@ class Catalogue:
             if process_spec.file != source.name:
                 continue
             for task_spec in process_spec.task_specs.values():
-                self._check_task(source, task_spec, resources)
+                self._check_task(source, task_spec, resources, root=process_spec is spec)
         for decision_id in root.xpath(".//spiff:calledDecisionId/text()",
                                       namespaces={"spiff": SPIFF_NS}):
             dmn = parser.dmn_parsers.get(decision_id.strip())
@@ -313,7 +313,8 @@ class Catalogue:
                 parser.add_bpmn_xml(etree.fromstring(xml.encode()), filename=f"(deployed) {called}")
                 pending |= set(parser.get_process_parser(called).called_element_ids()) - seen
 
-    def _check_task(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
+    def _check_task(self, source: Source, task_spec: Any, resources: dict[str, str],
+                    root: bool) -> None:
         element, name = getattr(task_spec, "bpmn_id", None), getattr(task_spec, "bpmn_name", None)
         if element is None:
             return
@@ -329,7 +330,7 @@ class Catalogue:
                 self._check_code(source, element, name, code, compile_script, label)
         definition = getattr(task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
-            self._check_timer(source, task_spec, definition)
+            self._check_timer(source, task_spec, definition, root)
         if properties_of(task_spec).get(DUE_PROPERTY):
             self._check_timer_value(source, task_spec, "timeDate",
                                     properties_of(task_spec)[DUE_PROPERTY], "due date")
@@ -338,10 +339,10 @@ class Catalogue:
                 self._check_code(source, element, name, condition.args[0], compile_expression,
                                  "condition")
 
-    def _check_timer(self, source: Source, task_spec: Any, definition: Any) -> None:
+    def _check_timer(self, source: Source, task_spec: Any, definition: Any, root: bool) -> None:
         kind, expression = timer_kind(definition), definition.expression or ""
         self._check_timer_value(source, task_spec, kind, expression, kind)
-        if isinstance(task_spec, StartEvent) and not is_literal(unwrap(expression)):
+        if root and isinstance(task_spec, StartEvent) and not is_literal(unwrap(expression)):
             # A timer start event has no instance data: its value must be known at deployment.
             try:
                 value = start_value(expression)

@@ -6,11 +6,13 @@ check), so a notification exists exactly when its step committed.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .clock import today
+from .clock import now, today
 from .identity import covers
 from .models import HumanTask, Notification, RoleAssignment, User
 
@@ -30,20 +32,40 @@ def notify(session: Session, kind: str, message: str, *, recipient: str | None =
     return notification
 
 
-def remind_task(session: Session, instance_id: int, element_id: str, message: str) -> int:
-    """Remind whoever must do the open task ``element_id``: its assignee, else its role."""
-    open_tasks = session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                HumanTask.element_id == element_id,
-                                HumanTask.state == "open")).all()
-    for task in open_tasks:
+# Several timers may remind of one task at once (a vote per agenda item, each with its own
+# reminder): one reminder a day per task is enough.
+REMINDER_QUIET_PERIOD = timedelta(hours=20)
+
+
+def remind_task(session: Session, instance_id: int, element_id: str, message: str,
+                assignee: str | None = None) -> int:
+    """Remind whoever must do the open task ``element_id``: its assignee, else its role.
+
+    ``assignee`` narrows it to one person's task (a member's own vote). Returns how many
+    tasks were reminded; a task reminded less than a day ago is not reminded again.
+    """
+    query = select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                    HumanTask.element_id == element_id,
+                                    HumanTask.state == "open")
+    if assignee:
+        query = query.where(HumanTask.assignee == assignee)
+    since = now() - REMINDER_QUIET_PERIOD
+    recently = set(session.scalars(
+        select(Notification.task_id).where(Notification.kind == "reminder",
+                                           Notification.instance_id == instance_id,
+                                           Notification.created_at > since)))
+    reminded = 0
+    for task in session.scalars(query).all():
+        if task.id in recently:
+            continue
         if task.assignee:
             notify(session, "reminder", message, recipient=task.assignee,
                    instance_id=instance_id, task_id=task.id)
         else:
             notify(session, "reminder", message, role=task.role, scope=task.instance.scope,
                    instance_id=instance_id, task_id=task.id)
-    return len(open_tasks)
+        reminded += 1
+    return reminded
 
 
 def notifications_for(session: Session, username: str, limit: int = 50) -> list[Notification]:

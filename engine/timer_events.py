@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -129,8 +129,10 @@ class CalendarCycleTimerEventDefinition(CycleTimerEventDefinition):
                 cycle = parse_cycle(timer_value(my_task, self.expression), now())
             except TimerValueError as err:
                 raise _fail(my_task, err) from err
+            # Occurrences before the event was reached are not missed: they were never due.
+            first = cycle.first_index_after(now() - timedelta(microseconds=1))
             state = {"start": cycle.start.isoformat(), "period": str(cycle.period),
-                     "repetitions": cycle.repetitions, "index": 0}
+                     "repetitions": cycle.repetitions, "index": first}
         cycle = Cycle(datetime.fromisoformat(state["start"]), parse_period(state["period"]),
                       state["repetitions"])
         return cycle, state
@@ -199,28 +201,33 @@ CALENDAR_TIMERS: dict[type, type] = {
 }
 
 
-def _replacement(definition: Any, spec: Any) -> Any:
-    if type(definition) in CALENDAR_TIMERS and isinstance(spec, StartEvent):
+def _replacement(definition: Any, spec: Any, root: bool) -> Any:
+    # Only the start events of the process itself begin instances; those of an event
+    # sub-process are timers inside the instance like any other.
+    process_start = root and isinstance(spec, StartEvent)
+    if type(definition) in CALENDAR_TIMERS and process_start:
         return TimerStartEventDefinition(definition.name, definition.expression,
                                          kind=timer_kind(definition),
                                          description=definition.description)
     if type(definition) in CALENDAR_TIMERS:
         return CALENDAR_TIMERS[type(definition)](
             definition.name, definition.expression, description=definition.description)
-    if type(definition) is NoneEventDefinition and isinstance(spec, StartEvent):
+    if type(definition) is NoneEventDefinition and process_start:
         return PlainStartEventDefinition(definition.name, description=definition.description)
     if isinstance(definition, MultipleEventDefinition):
-        definition.event_definitions = [_replacement(d, spec) for d in definition.event_definitions]
+        definition.event_definitions = [_replacement(d, spec, root)
+                                        for d in definition.event_definitions]
     return definition
 
 
-def use_calendar_timers(*process_specs: Any) -> None:
+def use_calendar_timers(root_spec: Any, *subprocess_specs: Any) -> None:
     """Swap the timer and start-event definitions of freshly parsed specs (see module doc)."""
-    for process_spec in process_specs:
+    for process_spec in (root_spec, *subprocess_specs):
         for task_spec in process_spec.task_specs.values():
             definition = getattr(task_spec, "event_definition", None)
             if definition is not None:
-                task_spec.event_definition = _replacement(definition, task_spec)
+                task_spec.event_definition = _replacement(definition, task_spec,
+                                                          process_spec is root_spec)
 
 
 def timer_kind(definition: Any) -> str:

@@ -92,6 +92,8 @@ class Period:
 
     def after(self, moment: datetime) -> datetime:
         """``moment`` + this period: calendar on the local wall clock, then elapsed time."""
+        if not (self.years or self.months or self.days):
+            return moment + self.elapsed  # no wall clock: safe in the repeated autumn hour
         local = moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
         shifted = local + relativedelta(years=self.years, months=self.months, days=self.days)
         return to_utc(shifted) + self.elapsed
@@ -100,8 +102,8 @@ class Period:
         return Period(-self.years, -self.months, -self.days, -self.elapsed).after(moment)
 
     def __str__(self) -> str:
-        seconds = self.elapsed.total_seconds()
-        time = f"T{seconds:g}S" if seconds else ""
+        seconds = self.elapsed / timedelta(microseconds=1) / 1_000_000
+        time = f"T{seconds:.6f}".rstrip("0").rstrip(".") + "S" if self.elapsed else ""
         date_part = "".join(f"{n}{unit}" for n, unit in
                             ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n)
         return f"P{date_part}{time}"
@@ -110,6 +112,8 @@ class Period:
 def parse_period(value: Any) -> Period:
     """A duration from an ISO text (``P14D``, ``P3M``, ``PT2H``) or a timedelta."""
     if isinstance(value, timedelta):
+        if value <= timedelta(0):
+            raise TimerValueError(f"{value} is not a positive duration")
         return Period(days=value.days, elapsed=timedelta(seconds=value.seconds,
                                                          microseconds=value.microseconds))
     if not isinstance(value, str):
@@ -123,13 +127,16 @@ def parse_period(value: Any) -> Period:
     except (isodate.ISO8601Error, ValueError):
         raise TimerValueError(f'"{text}" is not an ISO 8601 duration (e.g. P14D or PT2H)') from None
     if isinstance(calendar, timedelta):
-        years, months, days = 0, 0, calendar.days
+        years, months, day_part = 0, 0, calendar
     else:
         if calendar.years != int(calendar.years) or calendar.months != int(calendar.months):
             raise TimerValueError(f'"{text}": years and months must be whole numbers')
-        years, months, days = int(calendar.years), int(calendar.months), calendar.tdelta.days
-    period = Period(years, months, days, elapsed)
-    if period.is_zero() or days < 0 or elapsed < timedelta(0):
+        years, months, day_part = int(calendar.years), int(calendar.months), calendar.tdelta
+    if day_part.seconds or day_part.microseconds:
+        raise TimerValueError(f'"{text}": days must be whole numbers; write hours after T, '
+                              "e.g. P1DT12H")
+    period = Period(years, months, day_part.days, elapsed)
+    if period.is_zero() or min(years, months, day_part.days) < 0 or elapsed < timedelta(0):
         raise TimerValueError(f'"{text}" is not a positive duration')
     return period
 
@@ -150,23 +157,26 @@ class Cycle:
     def first_index_after(self, moment: datetime, start_index: int = 0) -> int:
         """The first index >= ``start_index`` whose occurrence lies after ``moment``.
 
-        Returns ``repetitions`` when no occurrence is left.
+        Returns ``repetitions`` when no occurrence is left. Occurrences only grow with the
+        index, so a doubling search and a bisection find it exactly (period lengths vary with
+        months and daylight saving, so no division by an average would).
         """
-        index = max(start_index, 0)
-        first = self.occurrence(index)
-        if first is None:
-            return index
-        if first > moment:
-            return index
-        # Jump close by the average length of one period, then step exactly.
-        second = self.occurrence(index + 1)
-        if second is not None and second > first:
-            index += max(int((moment - first) / (second - first)) - 1, 0)
-        while True:
+
+        def after(index: int) -> bool:
             due = self.occurrence(index)
-            if due is None or due > moment:
-                return index
-            index += 1
+            return due is None or due > moment
+
+        low = max(start_index, 0)
+        if after(low):
+            return low
+        step = 1
+        while not after(low + step):
+            low, step = low + step, step * 2
+        high = low + step  # after(high), not after(low)
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if after(middle) else (middle, high)
+        return high
 
     def __str__(self) -> str:
         count = "" if self.repetitions is None else str(self.repetitions)

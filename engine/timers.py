@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -96,8 +97,10 @@ def _fire_next_instance(db: Database, skip: set[int]) -> _Turn | None:
             raise
         record_failure(db, instance_id, err, None)
         return _Turn(instance_id, True, False)
+    except DBAPIError:
+        raise  # the database itself (gone, deadlock): the next run tries again
     except Exception as err:
-        if instance_id is None:  # the database itself: let the scheduler job report it
+        if instance_id is None:
             raise
         # Anything else (a state that no longer loads): fail the instance so that it is seen
         # and the timers behind it still fire.
@@ -144,6 +147,14 @@ def _start_next_occurrence(db: Database, skip: set[int]) -> _Turn | None:
                     and schedule.next_due_at <= now():
                 _start_occurrence(session, schedule, failed=err)
         return _Turn(schedule_id, True, False)
+    except DBAPIError:
+        raise  # the database itself (gone, deadlock): the next run tries again
+    except Exception:
+        if schedule_id is None:
+            raise
+        # One broken schedule must not hold up the others: report it, try again next run.
+        log.exception("timer start %s could not start an instance", schedule_id)
+        return _Turn(schedule_id, False, True)
 
 
 def _start_occurrence(session: Session, schedule: TimerSchedule,

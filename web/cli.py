@@ -297,7 +297,8 @@ def serve(host: str, port: int, scheduler: bool) -> None:
 
 
 @main.command("scheduler")
-@click.option("--interval", type=int, help="Seconds between runs (default: the setting).")
+@click.option("--interval", type=click.IntRange(min=1),
+              help="Seconds between runs (default: the setting).")
 @click.option("--once", is_flag=True, help="Fire what is due now and stop.")
 def scheduler_command(interval: int | None, once: bool) -> None:
     """Fire due timers every N seconds (several schedulers may share one PostgreSQL)."""
@@ -325,7 +326,7 @@ def timers_command(limit: int, as_json: bool) -> None:
 
 
 @main.command("compliance")
-@click.option("--year", type=int, help="Default: this year.")
+@click.option("--year", type=click.IntRange(1900, 9998), help="Default: this year.")
 @click.option("--check", is_flag=True,
               help="Also give the secretary of a body that can no longer reach its minimum a "
                    "task (the scheduler does this daily).")

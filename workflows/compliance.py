@@ -66,7 +66,6 @@ def frequency_report(db: Database, year: int | None = None) -> list[BodyFrequenc
         meetings = session.scalars(
             select(ProcessInstance).where(
                 ProcessInstance.process_key == MEETING_PROCESS,
-                ProcessInstance.status.not_in(OVER),
                 ProcessInstance.started_at >= datetime(year - 1, 1, 1, tzinfo=LOCAL_ZONE),
                 ProcessInstance.started_at < end_of_year)).all()
         held_ids = set(session.scalars(
@@ -80,9 +79,9 @@ def frequency_report(db: Database, year: int | None = None) -> list[BodyFrequenc
         for meeting in meetings:
             if meeting.scope is None or meeting_year(meeting) != year:
                 continue
-            if meeting.id in held_ids:
+            if meeting.id in held_ids:  # held, whatever befell the instance afterwards
                 held[meeting.scope] = held.get(meeting.scope, 0) + 1
-            elif meeting.status != "completed":
+            elif meeting.status not in (*OVER, "completed"):
                 planned[meeting.scope] = planned.get(meeting.scope, 0) + 1
         for schedule in schedules:
             if schedule.scope is not None:

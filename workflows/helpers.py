@@ -7,7 +7,14 @@ from typing import Any
 
 from . import bodies
 from .compliance import plan_extra_meeting
-from .meeting_calendar import end_of_day, papers_deadline, papers_reminder_at, quarter_of, year_of
+from .meeting_calendar import (
+    end_of_day,
+    papers_deadline,
+    papers_reminder_at,
+    quarter_of,
+    reminder_before,
+    year_of,
+)
 from .notices import escalate, send_reminder
 from .organisations import register_partner_operator
 from .portfolio import change_portfolio_holders_operator, check_appointee, council_term_end_iso
@@ -29,6 +36,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
     # timer starts, due dates and reminders (BUD-6, REF-1, MTG-1..MTG-4): meeting_calendar.py
     "papers_deadline": papers_deadline,
     "papers_reminder_at": papers_reminder_at,
+    "reminder_before": reminder_before,
     "end_of_day": end_of_day,
     "year_of": year_of,
     "quarter_of": quarter_of,

@@ -1,5 +1,5 @@
 """Dates that the diagrams compute from their data: the papers deadline of a meeting, the
-reminder before it, and the year and quarter of a timer occurrence.
+reminder before it or before any term, and the year and quarter of a timer occurrence.
 
 Pure functions over ISO texts (as forms and timer occurrences give them); diagram scripts,
 timers and due dates call them through HELPERS.
@@ -8,6 +8,9 @@ timers and due dates call them through HELPERS.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+
+from engine.clock import LOCAL_ZONE, now
+from engine.timer_expressions import parse_period
 
 from .bodies import AGENDA_LEAD_DAYS
 
@@ -51,3 +54,14 @@ def year_of(occurrence: str) -> int:
 def quarter_of(occurrence: str) -> int:
     """The quarter (1-4) of a date or timer occurrence."""
     return (_day(occurrence).month - 1) // 3 + 1
+
+
+def reminder_before(term: str, days: int = 2) -> str:
+    """When to remind of a task due ``term`` (an ISO duration) from now: ``days`` before its
+    deadline, or halfway when the term is shorter than that (a local date-time)."""
+    moment = now()
+    deadline = parse_period(term).after(moment)
+    reminder = deadline - timedelta(days=days)
+    if reminder <= moment:
+        reminder = moment + (deadline - moment) / 2
+    return reminder.astimezone(LOCAL_ZONE).isoformat(timespec="minutes")

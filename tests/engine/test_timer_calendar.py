@@ -101,7 +101,42 @@ def test_camunda_literals_and_expressions_are_told_apart() -> None:
     ("timeCycle", "Rx/P1D", "is not a number"),
     ("timeCycle", "P1D", "not a cycle"),
     ("timeCycle", "R2/P1D/2027-01-01", "not supported"),
+    ("timeDuration", "-P1M", "not a positive duration"),
+    ("timeCycle", "R/2026-01-01T09:00/-P1Y", "not a positive duration"),
+    ("timeDuration", "P1.5D", "days must be whole numbers"),
 ])
 def test_bad_values_say_what_is_wrong(kind: str, value: str, message: str) -> None:
     with pytest.raises(TimerValueError, match=message):
         check_value(kind, value)
+
+
+def linear_first_index_after(cycle, moment: datetime, start_index: int = 0) -> int:
+    index = start_index
+    while (due := cycle.occurrence(index)) is not None and due <= moment:
+        index += 1
+    return index
+
+
+@pytest.mark.parametrize("expression", [
+    "R/2025-01-31T09:00/P1M", "R/2027-03-27T09:00/P1D", "R4/2027-01-01T09:00/P3M",
+    "R12/2027-01-31T09:00/P1M", "R2/2027-01-04T09:00/P1D", "R/2024-02-29T09:00/P1Y",
+    "R/2027-10-30T02:30/PT12H"])
+def test_the_next_occurrence_is_found_exactly_after_any_downtime(expression: str) -> None:
+    """Months of 28 to 31 days and days of 23 to 25 hours: no occurrence skipped or repeated."""
+    cycle = parse_cycle(expression, NOVEMBER)
+    for hours in range(-30, 24 * 500, 37):
+        moment = cycle.start + timedelta(hours=hours)
+        for start_index in (0, 1, 3):
+            assert cycle.first_index_after(moment, start_index) == linear_first_index_after(
+                cycle, moment, start_index), (moment, start_index)
+
+
+def test_an_elapsed_duration_in_the_repeated_autumn_hour_lies_ahead() -> None:
+    second_pass = datetime(2027, 10, 31, 1, 5, tzinfo=UTC)  # 02:05 CET, after 02:05 CEST
+    assert parse_period("PT10M").after(second_pass) == second_pass + timedelta(minutes=10)
+
+
+def test_a_period_is_written_so_that_it_reads_back() -> None:
+    for text in ("PT336H", "P1Y2M3DT4H5M6S", "PT0.5S", "P2W"):
+        period = parse_period(text)
+        assert parse_period(str(period)) == period

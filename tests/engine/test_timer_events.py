@@ -312,3 +312,63 @@ def test_a_date_or_duration_start_event_starts_one_instance_once(
         assert fire_due_timers(db) == 0
     assert upcoming_timers(db) == []
     assert len(instances.list_instances(db, process="quarterly")) == 1
+
+
+def test_an_event_subprocess_timer_fires_inside_the_instance(db: Database) -> None:
+    """Its start event is a timer of the instance (with data), not a schedule of new ones."""
+    deploy_data(db, "escalation_subprocess.bpmn")
+    assert upcoming_timers(db) == []
+    with at(NOVEMBER):
+        instance = instances.start_instance(db, "escalation_subprocess", data={"termijn": "P3D"})
+    assert instance.next_timer_at == NOVEMBER + timedelta(days=3)
+    with at(NOVEMBER + timedelta(days=3, minutes=1)):
+        assert fire_due_timers(db) == 1
+    [firing] = fired_events(db, instance.id)
+    assert (firing["element"], firing["name"]) == ("term_passed", "Termijn verstreken")
+    escalated = instances.get_instance(db, instance.id)
+    assert (escalated.status, escalated.next_timer_at) == ("running", None)
+    assert [t.state for t in tasks.tasks_of_instance(db, instance.id)] == ["open"]
+
+
+def test_a_cycle_reached_after_its_start_misses_nothing(db: Database, tmp_path: Path) -> None:
+    """Occurrences before the event was reached were never due: no "missed" in the audit."""
+    weekly = tmp_path / "timer_boundary.bpmn"
+    weekly.write_text((DATA / "timer_boundary.bpmn").read_text()
+                      .replace("R/P1W", "R/2027-01-04T09:00/P1W"))
+    make_user(db, "manager", "Manager ZVH")
+    deploy.deploy(db, [weekly], "tester")
+    with at(datetime(2027, 3, 2, 12, 0, tzinfo=UTC)):
+        instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P30D"})
+    assert instance.next_timer_at == datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
+    with at(datetime(2027, 3, 8, 8, 1, tzinfo=UTC)):
+        assert fire_due_timers(db) == 1
+    [firing] = fired_events(db, instance.id)
+    assert firing["occurrences"] == 1 and "missed" not in firing
+
+
+def test_a_long_elapsed_cycle_round_trips(db: Database, tmp_path: Path) -> None:
+    """PT336H is stored and read back as 1,209,600 seconds, not 1.2096e+06."""
+    fortnightly = tmp_path / "timer_boundary.bpmn"
+    fortnightly.write_text((DATA / "timer_boundary.bpmn").read_text().replace("R/P1W", "R/PT336H"))
+    make_user(db, "manager", "Manager ZVH")
+    deploy.deploy(db, [fortnightly], "tester")
+    with at(NOVEMBER):
+        instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P30D"})
+    assert instance.next_timer_at == NOVEMBER + timedelta(weeks=2)
+    for fortnight in (1, 2):
+        with at(NOVEMBER + timedelta(weeks=2 * fortnight, minutes=1)):
+            assert fire_due_timers(db) == 1
+
+
+def test_a_broken_timer_start_does_not_hold_up_the_other_timers(db: Database) -> None:
+    deploy_data(db, "timer_wait.bpmn")
+    with at(NOVEMBER):
+        deploy_data(db, "timer_start.bpmn")
+        waiting = instances.start_instance(db, "timer_wait")
+    with db.transaction() as session:
+        session.scalars(select(TimerSchedule)).one().cycle = {"start": "kapot"}
+    with at(datetime(2027, 1, 2, tzinfo=UTC)):
+        assert fire_due_timers(db) == 1  # the instance's timer; the schedule is skipped
+    assert instances.get_instance(db, waiting.id).status == "completed"
+    with db.reading() as session:
+        assert session.scalars(select(TimerSchedule)).one().next_due_at is not None

@@ -194,8 +194,8 @@ def notified(db: Database, kind: str) -> list[Notification]:
 
 def test_a_simulated_year_meets_every_frequency(db: Database, cli) -> None:
     """BUD-6, REF-1, MTG-1..MTG-4 (MTG-3: each Stamtafel preceded by the regiegroep), a
-    reminder before a papers deadline (MTG-5) and one escalation (DEC-4); at the end the
-    compliance report shows every body at or above its minimum."""
+    reminder before a papers deadline (MTG-5), reminders of ballots and one escalation (DEC-4);
+    at the end the compliance report shows every body at or above its minimum."""
     people(db)
     office = Office()
     first = datetime.combine(date(YEAR, 1, 1), time(9), LOCAL_ZONE)
@@ -219,8 +219,12 @@ def test_a_simulated_year_meets_every_frequency(db: Database, cli) -> None:
     assert sorted((d["document"], d["jaar"]) for d in budget) == [
         ("begroting", YEAR + 1), ("jaarverslag", YEAR - 1)]
     assert sum(i.process_key == "case_reflection" for i in everything) == 4
-    # Unclaimed until sent, so the reminder goes to the Stamtafel's secretaries.
-    assert [(n.role, n.scope) for n in notified(db, "reminder")] == [("Secretaris", "stamtafel")]
+    # Unclaimed until sent, so the papers reminder goes to the Stamtafel's secretaries; the
+    # Regiekamer members who let the vote run out were each reminded of their ballot first.
+    reminders = notified(db, "reminder")
+    assert [(n.role, n.scope) for n in reminders if n.role] == [("Secretaris", "stamtafel")]
+    silent = sorted(set(members_of("regiekamer")) - {"anna", "bert"})
+    assert sorted(n.recipient for n in reminders if n.recipient) == silent
     assert [(n.role, n.scope) for n in notified(db, "escalation")] == [
         ("Voorzitter", "stuurgroep")]
 

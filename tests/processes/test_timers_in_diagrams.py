@@ -199,14 +199,17 @@ def start_decision(db: Database, orgaan: str, present: list[str],
 @pytest.mark.usefixtures("decisions")
 def test_dec4_votes_missing_at_the_deadline_send_the_matter_to_the_stuurgroep(
         db: Database) -> None:
-    """DEC-4: two of four members voted when the 14-day term passed; their votes stay on
-    record but are no majority of the members present, so the matter goes to the
-    Stuurgroep and its chair is warned."""
+    """DEC-4: two of four members voted when the 14-day term passed (the other two were
+    reminded two days before); their votes stay on record but are no majority of the members
+    present, so the matter goes to the Stuurgroep and its chair is warned."""
     with time_machine.travel(at("2027-04-12T10:00"), tick=False) as clock:
         decision = start_decision(db, "regiekamer", ["anna", "bert", "carl", "vera"])
         ballot = named_tasks(db, "carl", "Stemmen")[0]
         assert ballot.due_at == at("2027-04-26T10:00")
         vote(db, {"anna": "voor", "bert": "voor"})
+        clock.move_to(at("2027-04-24T10:00"))  # two days before the term ends
+        assert timers.fire_due_timers(db) == 1
+        assert sorted(n.recipient for n in notifications(db, "reminder")) == ["carl", "vera"]
         clock.move_to(at("2027-04-26T09:59"))
         assert timers.fire_due_timers(db) == 0
         clock.move_to(at("2027-04-26T10:00"))
@@ -223,7 +226,8 @@ def test_dec4_votes_missing_at_the_deadline_send_the_matter_to_the_stuurgroep(
     assert "niet gestemd: carl, vera" in warned[0].message
     with db.reading() as session:
         assert [n.kind for n in notifications_for(session, "guus")] == ["escalation"]
-        assert notifications_for(session, "vera") == []  # the Regiekamer's own chair
+        # The Regiekamer's own chair hears of her ballot, not of the escalation.
+        assert [n.kind for n in notifications_for(session, "vera")] == ["reminder"]
     complete(db, "sara", "Voorleggen aan hoger orgaan",
              {"voorgelegd_op": "2027-04-27", "toelichting": "Beslistermijn verstreken."})
     assert refresh(decision, db).stage == "Voorgelegd aan hoger orgaan"
@@ -260,3 +264,24 @@ def test_dec1_votes_that_already_decide_stand_when_the_term_passes(db: Database)
         "Besluit genomen", "besluit", "aangenomen")
     assert (besluit["consensus"], besluit["niet_gestemd"]) == (False, ["vera"])
     assert notifications(db, "escalation") == []
+
+
+@pytest.mark.usefixtures("decisions")
+def test_dec2_an_absent_member_is_reminded_two_days_before_the_written_input_is_due(
+        db: Database) -> None:
+    """DEC-2: the written input is due in 7 days; after 5 the absent member is reminded, and
+    only they: the task stays open."""
+    with time_machine.travel(at("2027-04-12T10:00"), tick=False) as clock:
+        instances.start_instance(
+            db, "decision", title="Besluit regiekamer", actor="sara", scope="regiekamer",
+            data={"orgaan": "regiekamer", "agendapunt": ITEM, "aanwezigen": ["anna", "bert"],
+                  "afwezigen": ["carl"]})
+        [written] = named_tasks(db, "carl", "Schriftelijke inbreng leveren")
+        assert written.due_at == at("2027-04-19T10:00")
+        clock.move_to(at("2027-04-17T09:59"))
+        assert timers.fire_due_timers(db) == 0
+        clock.move_to(at("2027-04-17T10:00"))
+        assert timers.fire_due_timers(db) == 1
+    assert [(n.recipient, n.task_id) for n in notifications(db, "reminder")] == [
+        ("carl", written.id)]
+    assert [t.id for t in named_tasks(db, "carl", "Schriftelijke inbreng leveren")] == [written.id]

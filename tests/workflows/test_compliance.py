@@ -89,3 +89,33 @@ def test_govflow_compliance_prints_each_body_and_checks_on_request(db: Database,
     assert {b["body"]: (b["minimum"], b["held"], b["reachable"]) for b in payload["bodies"]} == {
         body: (minimum, 0, False) for body, minimum in MINIMUMS.items()}
     assert len(payload["tasks_started"]) == 4
+
+
+def test_mtg_2_a_held_meeting_stays_held_when_its_instance_is_cancelled_afterwards(
+        db: Database) -> None:
+    """The meeting took place (attendance registered); a later failure or cancellation of the
+    minutes does not make the Regiekamer look short."""
+    from ..processes.meeting_support import complete, deploy_governance, make_members
+    from ..processes.test_meeting import NO_ITEMS, WORKFLOW, plan, prepare_agenda, start
+
+    deploy_governance(db)
+    make_members(db, "regiekamer")
+    with time_machine.travel(datetime(2027, 2, 20, 9, 0, tzinfo=UTC), tick=False):
+        meeting = start(db, "regiekamer", "sara")
+        plan(db, "sara", ["anna", "bert"])
+        for member in ("anna", "bert"):
+            complete(db, member, "Agendapunten aandragen", NO_ITEMS)
+        prepare_agenda(db, "sara", [WORKFLOW])
+        before = next(r for r in frequency_report(db, 2027) if r.body == "regiekamer")
+        assert before.held == 0  # this meeting is among the planned ones, with the timer starts
+        complete(db, "sara", "Aanwezigheid registreren",
+                 {"aanwezigen": ["anna", "bert"], "afwezigen": []})
+        instances.cancel_instance(db, meeting.id, "sara", reason="verslag elders vastgelegd")
+        row = next(r for r in frequency_report(db, 2027) if r.body == "regiekamer")
+    assert (row.held, row.planned) == (1, before.planned - 1)
+
+
+def test_govflow_compliance_refuses_a_year_out_of_range(cli) -> None:
+    result = cli("compliance", "--year", "99999")
+    assert result.exit_code == 2
+    assert "99999 is not in the range 1900<=x<=9998" in result.output
