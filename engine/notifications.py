@@ -6,7 +6,7 @@ check), so a notification exists exactly when its step committed.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -68,15 +68,18 @@ def remind_task(session: Session, instance_id: int, element_id: str, message: st
     return reminded
 
 
-def notifications_for(session: Session, username: str, limit: int = 50) -> list[Notification]:
+def notifications_for(session: Session, username: str, limit: int = 50,
+                      since: datetime | None = None) -> list[Notification]:
     """The newest notifications to this user or to a role they hold (for its scope)."""
     assignments = [a for a in session.scalars(
         select(RoleAssignment).join(User).where(User.username == username)).all()
         if a.is_valid_on(today())]
     roles = {a.role for a in assignments}
-    rows = session.scalars(
-        select(Notification)
-        .where(or_(Notification.recipient == username, Notification.role.in_(roles)))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())).all()
+    query = (select(Notification)
+             .where(or_(Notification.recipient == username, Notification.role.in_(roles)))
+             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    if since is not None:
+        query = query.where(Notification.created_at >= since)
+    rows = session.scalars(query).all()
     mine = [n for n in rows if n.recipient == username or covers(assignments, n.role, n.scope)]
     return mine[:limit]

@@ -11,7 +11,7 @@ other personal answers, such as the written input of absent members (DEC-2), are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +22,8 @@ from .db import Database
 from .errors import NotFound
 from .forms import form_schema, form_ui_schema
 from .identity import holds_role
-from .models import AuditEvent, HumanTask, User
+from .models import AuditEvent, HumanTask, Notification, User
+from .notifications import notifications_for
 from .tasks import inbox
 
 # Task ids are 32-bit integers in every database: a larger one is no task.
@@ -73,6 +74,16 @@ def my_tasks(db: Database, username: str, *, process: str | None = None,
               if (not process or t.instance.process_key == process)
               and (not late or is_late(t, at))]
     return Worklist(chosen, processes)
+
+
+# Reminders and escalations older than this are no longer news on the inbox page.
+NOTIFICATIONS_SHOWN_FOR = timedelta(days=30)
+
+
+def my_notifications(db: Database, username: str, limit: int = 10) -> list[Notification]:
+    """The latest reminders and escalations for the user, newest first (the last 30 days)."""
+    with db.reading() as session:
+        return notifications_for(session, username, limit, since=now() - NOTIFICATIONS_SHOWN_FOR)
 
 
 def may_see_task(session: Session, task: HumanTask, username: str) -> bool:

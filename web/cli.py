@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup
 from marshmallow import Schema
 from sqlalchemy.exc import DBAPIError
 
-from engine import audit, deploy, identity, instances, schema, tasks
+from engine import audit, deploy, identity, instances, schema, tasks, worklist
 from engine.clock import LOCAL_ZONE
 from engine.errors import DeploymentRejected, EngineError
 from engine.timers import fire_due_timers, upcoming_timers
@@ -323,6 +323,17 @@ def timers_command(limit: int, as_json: bool) -> None:
         + (f"new instance at \"{t.name}\"" if t.kind == "start"
            else f"instance {t.instance_id} ({t.title}): \"{t.name}\"")
         + (f"  [{t.scope}]" if t.scope else "") for t in rows) or "no timers")
+
+
+@main.command("notifications")
+@actor_option
+@json_option
+def notifications_command(actor: str, as_json: bool) -> None:
+    """Reminders and escalations for USER of the last 30 days, newest first."""
+    rows = worklist.my_notifications(get_db(), actor, limit=50)
+    _emit(rows, as_json, schemas.NotificationSchema(many=True), lambda rows: "\n".join(
+        f"{n.created_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}  {n.kind:<10}  {n.message}"
+        + (f"  (task {n.task_id})" if n.task_id else "") for n in rows) or "no notifications")
 
 
 @main.command("compliance")

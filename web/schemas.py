@@ -27,6 +27,18 @@ class InstanceSchema(Schema):
     next_timer = fields.String(attribute="next_timer_name", allow_none=True)
 
 
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    created_at = fields.AwareDateTime()
+    kind = fields.String()  # reminder, escalation
+    message = fields.String()
+    recipient = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    scope = fields.String(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.Integer(allow_none=True)
+
+
 class UpcomingTimerSchema(Schema):
     due_at = fields.AwareDateTime()
     kind = fields.String()  # "start": a new instance; "timer": an instance waits on it

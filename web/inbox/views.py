@@ -39,8 +39,10 @@ def index() -> ResponseReturnValue:
     process = request.args.get("process") or None
     late = request.args.get("late") == "1"
     found = worklist.my_tasks(get_db(), current_user.username, process=process, late=late)
+    notifications = worklist.my_notifications(get_db(), current_user.username)
     return render_template("inbox/index.html", worklist=found, process=process, late=late,
-                           now=now(), is_late=worklist.is_late)
+                           now=now(), is_late=worklist.is_late, notifications=notifications,
+                           open_task_ids={t.id for t in found.tasks})
 
 
 @bp.post("/tasks/<int:task_id>/claim")
