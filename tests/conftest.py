@@ -14,9 +14,9 @@ from sqlalchemy import text
 
 import workflows
 import workflows.models
-from engine import deploy, identity, schema
+from engine import deploy, identity, instances, schema
 from engine.db import Database
-from engine.models import Base
+from engine.models import Base, ProcessInstance
 from web import create_app
 from web.database import get_db
 from workflows.catalogue import ROLES
@@ -121,3 +121,19 @@ def make_user(db: Database, username: str, *roles: str, scope: str | None = None
 def deploy_data(db: Database, *names: str, actor: str = "tester") -> list[deploy.Deployed]:
     """Deploy diagrams from tests/data (their forms come from tests/data/forms)."""
     return deploy.deploy(db, [DATA / n for n in names] + [DATA / "forms"], actor)
+
+
+# The people of the budget cycle (BUD-1..BUD-4) that most page and inbox tests use.
+BUDGET_PEOPLE = (("mia", "Manager ZVH"), ("bert", "Portefeuillehouder ZVH"),
+                 ("wendy", "Portefeuillehouder ZVH"), ("dirk", "Lid DVO"),
+                 ("nina", "Netwerksecretaris"))
+
+
+def start_budget_cycle(db: Database,
+                       people: tuple[tuple[str, str], ...] = BUDGET_PEOPLE) -> ProcessInstance:
+    """The people with their roles, and a budget cycle for 2027 waiting for mia's draft."""
+    for username, role in people:
+        make_user(db, username, role)
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    return instances.start_instance(db, "budget_cycle", title="Begroting 2027",
+                                    data={"jaar": 2027, "document": "begroting"}, actor="mia")

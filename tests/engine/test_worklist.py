@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine import deploy, instances, tasks, worklist
+from engine import instances, tasks, worklist
 from engine.db import Database
 from engine.errors import NotFound
 
-from ..conftest import BPMN, make_user
+from ..conftest import start_budget_cycle
 from ..processes.meeting_support import deploy_governance, make_members
 
 BUDGET = {"basistaken": 250000, "plustaken": 40000, "toelichting": "Eerste versie."}
@@ -16,13 +16,7 @@ BUDGET = {"basistaken": 250000, "plustaken": 40000, "toelichting": "Eerste versi
 
 @pytest.fixture
 def cycle(db: Database):
-    for username, role in (("mia", "Manager ZVH"), ("bert", "Portefeuillehouder ZVH"),
-                           ("wendy", "Portefeuillehouder ZVH"), ("dirk", "Lid DVO"),
-                           ("nina", "Netwerksecretaris")):
-        make_user(db, username, role)
-    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
-    return instances.start_instance(db, "budget_cycle", title="Begroting 2027",
-                                    data={"document": "begroting"}, actor="mia")
+    return start_budget_cycle(db)
 
 
 def _task(db: Database, username: str, name: str):

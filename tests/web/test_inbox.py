@@ -17,7 +17,7 @@ from engine.clock import now
 from engine.db import Database
 from engine.models import HumanTask, ProcessInstance
 
-from ..conftest import BPMN, make_user
+from ..conftest import BPMN, start_budget_cycle
 from ..processes.meeting_support import deploy_governance, make_members
 
 DRAFT = "Begroting opstellen"
@@ -44,12 +44,8 @@ def cycle(db: Database) -> ProcessInstance:
 
 def start_cycle(db: Database) -> ProcessInstance:
     """Two managers and a netwerksecretaris; a budget cycle waiting for its draft."""
-    make_user(db, "mia", "Manager ZVH")
-    make_user(db, "max", "Manager ZVH")
-    make_user(db, "nina", "Netwerksecretaris")
-    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
-    return instances.start_instance(db, "budget_cycle", title="Begroting 2027",
-                                    data={"jaar": 2027, "document": "begroting"}, actor="mia")
+    return start_budget_cycle(db, (("mia", "Manager ZVH"), ("max", "Manager ZVH"),
+                                   ("nina", "Netwerksecretaris")))
 
 
 def draft_id(db: Database) -> int:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from engine import deploy, instances, tasks
+from engine import instances, tasks
 from engine.db import Database
 from engine.models import ProcessInstance
 
-from ...conftest import BPMN, make_user
+from ...conftest import start_budget_cycle
 from .conftest import Pages
 
 DRAFT = "Begroting opstellen"
@@ -21,13 +21,7 @@ DVO = "Besluit DVO vastleggen"
 
 @pytest.fixture
 def cycle(db: Database) -> ProcessInstance:
-    for username, role in (("mia", "Manager ZVH"), ("bert", "Portefeuillehouder ZVH"),
-                           ("wendy", "Portefeuillehouder ZVH"), ("dirk", "Lid DVO"),
-                           ("nina", "Netwerksecretaris")):
-        make_user(db, username, role)
-    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
-    return instances.start_instance(db, "budget_cycle", title="Begroting 2027",
-                                    data={"jaar": 2027, "document": "begroting"}, actor="mia")
+    return start_budget_cycle(db)
 
 
 def test_the_budget_cycle_is_completed_through_the_pages(
