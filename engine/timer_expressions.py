@@ -98,9 +98,6 @@ class Period:
         shifted = local + relativedelta(years=self.years, months=self.months, days=self.days)
         return to_utc(shifted) + self.elapsed
 
-    def before(self, moment: datetime) -> datetime:
-        return Period(-self.years, -self.months, -self.days, -self.elapsed).after(moment)
-
     def __str__(self) -> str:
         seconds = self.elapsed / timedelta(microseconds=1) / 1_000_000
         time = f"T{seconds:.6f}".rstrip("0").rstrip(".") + "S" if self.elapsed else ""
