@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,14 +27,17 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from sqlalchemy import create_engine, func, insert, select, text, true
-from sqlalchemy.orm import Session
+from sqlalchemy import create_engine, func, select, text
 
 from engine import deploy, instances, schema
 from engine.db import Database
 from engine.models import AuditEvent, ProcessInstance
 
-DIAGRAM = Path(__file__).resolve().parents[1] / "tests" / "data" / "timer_wait.bpmn"
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))  # for the test-support module that makes due instances
+from tests.bulk import copy_instance  # noqa: E402
+
+DIAGRAM = PROJECT / "tests" / "data" / "timer_wait.bpmn"
 KEY = "timer_wait"
 # Started in the past, so every timer is due on the real clock the schedulers run on.
 PAST = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
@@ -55,22 +59,6 @@ def fresh_database(server: str, name: str) -> Iterator[Database]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def copy_instance(session: Session, instance_id: int, copies: int) -> None:
-    """Insert ``copies`` copies of an instance row and its audit trail, server side."""
-    series = func.generate_series(1, copies).table_valued("n")
-    rows = ProcessInstance.__table__
-    columns = [c for c in rows.c if c.name != "id"]
-    session.execute(insert(rows).from_select(
-        [c.name for c in columns],
-        select(*columns).select_from(rows.join(series, true())).where(rows.c.id == instance_id)))
-    events = AuditEvent.__table__
-    copied = [c for c in events.c if c.name not in ("id", "instance_id")]
-    session.execute(insert(events).from_select(
-        [c.name for c in copied] + ["instance_id"],
-        select(*copied, rows.c.id).select_from(events.join(rows, rows.c.id != instance_id))
-        .where(events.c.instance_id == instance_id)))
 
 
 def prepare_due_timers(db: Database, count: int) -> None:

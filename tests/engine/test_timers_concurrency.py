@@ -12,40 +12,20 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import func, insert, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from engine import audit, instances
 from engine.db import Database
 from engine.models import AuditEvent, ProcessInstance
 from engine.timers import fire_due_timers
 
+from ..bulk import copy_instance
 from ..conftest import deploy_data
 
 PROJECT = Path(__file__).resolve().parents[2]
 GOVFLOW = Path(sys.executable).with_name("govflow")
 # What `govflow scheduler --once` prints last: "fired 12 timer(s)".
 FIRED = re.compile(r"^fired (\d+) timer", re.MULTILINE)
-
-
-def copy_instance(session: Session, instance_id: int, copies: int) -> None:
-    """Insert ``copies`` copies of an instance row and its audit trail in two statements.
-
-    Each copy is a whole instance: same definition, serialized workflow and projections.
-    Only valid for instances without human tasks (the copies would share their rows).
-    """
-    series = func.generate_series(1, copies).table_valued("n")
-    rows = ProcessInstance.__table__
-    columns = [c for c in rows.c if c.name != "id"]
-    session.execute(insert(rows).from_select(
-        [c.name for c in columns],
-        select(*columns).select_from(rows.join(series, true())).where(rows.c.id == instance_id)))
-    events = AuditEvent.__table__
-    copied = [c for c in events.c if c.name not in ("id", "instance_id")]
-    session.execute(insert(events).from_select(
-        [c.name for c in copied] + ["instance_id"],
-        select(*copied, rows.c.id).select_from(events.join(rows, rows.c.id != instance_id))
-        .where(events.c.instance_id == instance_id)))
 
 
 def due_timer_instances(db: Database, count: int) -> None:
