@@ -9,7 +9,7 @@ import jsonschema
 from jsonschema.validators import validator_for
 
 from .errors import InvalidInput
-from .models import HumanTask
+from .models import HumanTask, ProcessDefinition
 
 _validators: dict[tuple[str, str], Any] = {}
 _ui_schemas: dict[tuple[str, str], dict[str, Any]] = {}
@@ -36,10 +36,14 @@ def form_validator(task: HumanTask) -> Any:
     """The validator of a task's form; versions never change, so it is built once."""
     if not task.form:
         return None
-    definition = task.instance.definition
-    key = (definition.content_hash, task.form)
+    return definition_form_validator(task.instance.definition, task.form)
+
+
+def definition_form_validator(definition: ProcessDefinition, form: str) -> Any:
+    """The validator of the form ``form`` deployed with ``definition`` (None: not deployed)."""
+    key = (definition.content_hash, form)
     if key not in _validators:
-        text = definition.resources.get(task.form)
+        text = definition.resources.get(form)
         if text is None:
             return None
         schema = json.loads(text)
