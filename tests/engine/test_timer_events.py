@@ -31,8 +31,8 @@ def fired_events(db: Database, instance_id: int) -> list[dict]:
 
 
 def test_a_zone_less_date_planned_in_winter_fires_at_summer_local_time(db: Database) -> None:
-    deploy_data(db, "timer_kinds.bpmn")
     with at(NOVEMBER):
+        deploy_data(db, "timer_kinds.bpmn")
         instance = instances.start_instance(db, "wait_until_date")
     due = datetime(2027, 7, 1, 8, 0, tzinfo=UTC)  # 10:00 CEST
     assert (instance.status, instance.next_timer_at) == ("waiting", due)
@@ -47,15 +47,15 @@ def test_a_zone_less_date_planned_in_winter_fires_at_summer_local_time(db: Datab
 
 
 def test_a_month_duration_follows_the_calendar(db: Database) -> None:
-    deploy_data(db, "timer_kinds.bpmn")
     with at(datetime(2027, 1, 31, 9, 0, tzinfo=UTC)):
+        deploy_data(db, "timer_kinds.bpmn")
         instance = instances.start_instance(db, "wait_for_duration")
     assert instance.next_timer_at == datetime(2027, 2, 28, 9, 0, tzinfo=UTC)
 
 
 def test_a_date_computed_from_the_instance_data(db: Database) -> None:
-    deploy_data(db, "timer_kinds.bpmn")
     with at(NOVEMBER):
+        deploy_data(db, "timer_kinds.bpmn")
         instance = instances.start_instance(db, "wait_for_data",
                                             data={"vergaderdatum": "2027-04-12"})
     assert instance.next_timer_at == datetime(2027, 4, 12, 12, 0, tzinfo=UTC)
@@ -63,9 +63,9 @@ def test_a_date_computed_from_the_instance_data(db: Database) -> None:
 
 def test_a_due_timer_fires_in_the_same_call_that_finds_it_due(db: Database) -> None:
     """SpiffWorkflow only readies a due timer one call later unless timers are refreshed first."""
-    deploy_data(db, "timer_wait.bpmn")
     start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with at(start):
+        deploy_data(db, "timer_wait.bpmn")
         instance = instances.start_instance(db, "timer_wait")
     with at(start + timedelta(days=2)):
         assert fire_due_timers(db) == 1
@@ -73,9 +73,9 @@ def test_a_due_timer_fires_in_the_same_call_that_finds_it_due(db: Database) -> N
 
 
 def test_a_due_timer_survives_a_restart_and_fires_once(db: Database, tmp_path: Path) -> None:
-    deploy_data(db, "timer_wait.bpmn")
     start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with at(start):
+        deploy_data(db, "timer_wait.bpmn")
         instance = instances.start_instance(db, "timer_wait")
     db.dispose()
     deploy._spec_cache.clear()  # a new process parses the diagram afresh
@@ -91,10 +91,11 @@ def test_a_due_timer_survives_a_restart_and_fires_once(db: Database, tmp_path: P
 
 
 def papers_task_claimed(db: Database) -> tuple[ProcessInstance, HumanTask]:
-    """An instance of timer_boundary (weekly reminder, 20-day deadline), its task claimed."""
-    make_user(db, "manager", "Manager ZVH")
-    deploy_data(db, "timer_boundary.bpmn")
+    """An instance of timer_boundary (weekly reminder, 20-day deadline), its task claimed; the
+    manager holds the role from that day (not from the real today, which may come later)."""
     with at(NOVEMBER):
+        make_user(db, "manager", "Manager ZVH")
+        deploy_data(db, "timer_boundary.bpmn")
         instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P20D"})
         [task] = tasks.tasks_of_instance(db, instance.id)
         tasks.claim_task(db, task.id, "manager")
@@ -133,8 +134,8 @@ def test_a_task_done_in_time_stops_its_timers(db: Database) -> None:
 
 def test_a_timer_value_that_is_not_a_duration_fails_the_instance_with_its_name(
         db: Database) -> None:
-    deploy_data(db, "timer_boundary.bpmn")
     with at(NOVEMBER):
+        deploy_data(db, "timer_boundary.bpmn")
         instance = instances.start_instance(db, "timer_boundary", data={"termijn": "twee weken"})
     assert instance.status == "failed"
     assert '"twee weken" is not an ISO 8601 duration' in instance.error
@@ -170,8 +171,8 @@ def test_a_timer_start_event_starts_one_instance_per_quarter_on_the_calendar(
 
 
 def test_a_start_by_hand_takes_the_plain_start_event(db: Database) -> None:
-    make_user(db, "secretaris", "Secretaris")
     with at(NOVEMBER):
+        make_user(db, "secretaris", "Secretaris")
         deploy_data(db, "timer_start.bpmn")
         instance = instances.start_instance(db, "quarterly", actor="secretaris")
         assert instances.instance_data(instance).get("aanleiding") is None
@@ -254,9 +255,9 @@ def test_timer_values_are_checked_at_deployment(db: Database, tmp_path: Path) ->
 
 
 def test_an_instance_that_cannot_fire_fails_and_the_others_still_fire(db: Database) -> None:
-    deploy_data(db, "timer_wait.bpmn")
     start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with at(start):
+        deploy_data(db, "timer_wait.bpmn")
         broken = instances.start_instance(db, "timer_wait")
         healthy = instances.start_instance(db, "timer_wait")
     with db.transaction() as session:
@@ -316,9 +317,9 @@ def test_a_date_or_duration_start_event_starts_one_instance_once(
 
 def test_an_event_subprocess_timer_fires_inside_the_instance(db: Database) -> None:
     """Its start event is a timer of the instance (with data), not a schedule of new ones."""
-    deploy_data(db, "escalation_subprocess.bpmn")
-    assert upcoming_timers(db) == []
     with at(NOVEMBER):
+        deploy_data(db, "escalation_subprocess.bpmn")
+        assert upcoming_timers(db) == []
         instance = instances.start_instance(db, "escalation_subprocess", data={"termijn": "P3D"})
     assert instance.next_timer_at == NOVEMBER + timedelta(days=3)
     with at(NOVEMBER + timedelta(days=3, minutes=1)):
@@ -335,9 +336,9 @@ def test_a_cycle_reached_after_its_start_misses_nothing(db: Database, tmp_path: 
     weekly = tmp_path / "timer_boundary.bpmn"
     weekly.write_text((DATA / "timer_boundary.bpmn").read_text()
                       .replace("R/P1W", "R/2027-01-04T09:00/P1W"))
-    make_user(db, "manager", "Manager ZVH")
-    deploy.deploy(db, [weekly], "tester")
     with at(datetime(2027, 3, 2, 12, 0, tzinfo=UTC)):
+        make_user(db, "manager", "Manager ZVH")
+        deploy.deploy(db, [weekly], "tester")
         instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P30D"})
     assert instance.next_timer_at == datetime(2027, 3, 8, 8, 0, tzinfo=UTC)
     with at(datetime(2027, 3, 8, 8, 1, tzinfo=UTC)):
@@ -350,9 +351,9 @@ def test_a_long_elapsed_cycle_round_trips(db: Database, tmp_path: Path) -> None:
     """PT336H is stored and read back as 1,209,600 seconds, not 1.2096e+06."""
     fortnightly = tmp_path / "timer_boundary.bpmn"
     fortnightly.write_text((DATA / "timer_boundary.bpmn").read_text().replace("R/P1W", "R/PT336H"))
-    make_user(db, "manager", "Manager ZVH")
-    deploy.deploy(db, [fortnightly], "tester")
     with at(NOVEMBER):
+        make_user(db, "manager", "Manager ZVH")
+        deploy.deploy(db, [fortnightly], "tester")
         instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P30D"})
     assert instance.next_timer_at == NOVEMBER + timedelta(weeks=2)
     for fortnight in (1, 2):
@@ -361,8 +362,8 @@ def test_a_long_elapsed_cycle_round_trips(db: Database, tmp_path: Path) -> None:
 
 
 def test_a_broken_timer_start_does_not_hold_up_the_other_timers(db: Database) -> None:
-    deploy_data(db, "timer_wait.bpmn")
     with at(NOVEMBER):
+        deploy_data(db, "timer_wait.bpmn")
         deploy_data(db, "timer_start.bpmn")
         waiting = instances.start_instance(db, "timer_wait")
     with db.transaction() as session:
