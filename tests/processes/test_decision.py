@@ -3,14 +3,15 @@ members of the body (domain.md process 5, rules DEC-1..DEC-6, MTG-8)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 
 from engine import audit, instances, tasks, timers
-from engine.clock import now
+from engine.clock import LOCAL_ZONE, now
 from engine.db import Database
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.models import ProcessInstance
@@ -28,12 +29,18 @@ from .meeting_support import (
 ITEM = {"titel": "Werkproces complexe casuïstiek", "voorstel": "Het werkproces vaststellen.",
         "bron": "lid"}
 INPUT = {"standpunt": "instemming onder voorwaarden", "toelichting": "Mits de GGZ aansluit."}
+# A Monday in March 2027: no meeting of the catalogue starts in the week after it.
+MONDAY = datetime(2027, 3, 8, 10, 0, tzinfo=LOCAL_ZONE)
 
 
 @pytest.fixture(autouse=True)
-def setup(db: Database) -> None:
-    deploy_governance(db)
-    make_members(db, "regiekamer", "stuurgroep", "stamtafel")
+def setup(db: Database) -> Iterator[None]:
+    """The governance deployed and the members appointed on MONDAY; the test goes on from
+    there (the clock ticks), so the terms of a decision and the meetings' starts count from it."""
+    with time_machine.travel(MONDAY, tick=True):
+        deploy_governance(db)
+        make_members(db, "regiekamer", "stuurgroep", "stamtafel")
+        yield
 
 
 def start(db: Database, orgaan: str, present: list[str], absent: list[str] | None = None,

@@ -3,13 +3,14 @@ through the engine commands by the members of the body (domain.md process 4, MTG
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 
 from engine import instances, tasks, timers
-from engine.clock import now
+from engine.clock import LOCAL_ZONE, now
 from engine.db import Database
 from engine.errors import NotAllowed
 from engine.models import ProcessInstance
@@ -32,13 +33,20 @@ WORKFLOW = {"titel": "Werkproces complexe casuïstiek", "voorstel": "Vaststellen
 ANNUAL_PLAN = {"titel": "Uitvoering jaarplan", "voorstel": "Twee extra casusregisseurs.",
                "bron": "ander orgaan", "ingebracht_door": "stuurgroep"}
 NO_ITEMS = {"voorgestelde_punten": []}
+# Five weeks before the meetings of 2027-03-15, and no meeting of the catalogue starts in the
+# week after it.
+PREPARING = datetime(2027, 2, 8, 9, 0, tzinfo=LOCAL_ZONE)
 
 
 @pytest.fixture
-def governance(db: Database) -> Database:
-    deploy_governance(db)
-    make_members(db, "regiekamer", "stuurgroep", "stamtafel")
-    return db
+def governance(db: Database) -> Iterator[Database]:
+    """The governance deployed and the members appointed while the meetings are prepared; the
+    test goes on from there, so the meeting dates lie ahead and the terms count from it. (The
+    clock ticks: instance data is the data of the task that completed last.)"""
+    with time_machine.travel(PREPARING, tick=True):
+        deploy_governance(db)
+        make_members(db, "regiekamer", "stuurgroep", "stamtafel")
+        yield db
 
 
 def start(db: Database, orgaan: str, actor: str) -> ProcessInstance:

@@ -36,8 +36,8 @@ def test_mtg_1_to_4_every_body_with_a_minimum_is_reported(db: Database) -> None:
 
 def test_a_meeting_under_way_counts_as_planned_in_the_year_of_its_occurrence(
         db: Database) -> None:
-    make_user(db, "secretaris_stuurgroep", "Secretaris", scope="stuurgroep")
     with time_machine.travel(LATE_IN_2027, tick=False):
+        make_user(db, "secretaris_stuurgroep", "Secretaris", scope="stuurgroep")
         deploy_meetings(db)
         instances.start_instance(db, "meeting", data={"orgaan": "stuurgroep"}, scope="stuurgroep",
                                  actor="secretaris_stuurgroep")
@@ -47,9 +47,9 @@ def test_a_meeting_under_way_counts_as_planned_in_the_year_of_its_occurrence(
 
 def test_mtg_4_a_body_that_cannot_reach_its_minimum_gives_its_secretary_one_task(
         db: Database) -> None:
-    make_user(db, "secretaris_stuurgroep", "Secretaris", scope="stuurgroep")
-    make_user(db, "secretaris_regiekamer", "Secretaris", scope="regiekamer")
     with time_machine.travel(LATE_IN_2027, tick=False):
+        make_user(db, "secretaris_stuurgroep", "Secretaris", scope="stuurgroep")
+        make_user(db, "secretaris_regiekamer", "Secretaris", scope="regiekamer")
         deploy_meetings(db)
         started = check_frequencies(db, 2027)
         assert len(started) == len(MINIMUMS)
@@ -76,8 +76,8 @@ def test_mtg_4_a_body_that_cannot_reach_its_minimum_gives_its_secretary_one_task
 
 
 def test_govflow_compliance_prints_each_body_and_checks_on_request(db: Database, cli) -> None:
-    make_user(db, "secretaris_stuurgroep", "Secretaris", scope="stuurgroep")
     with time_machine.travel(LATE_IN_2027, tick=False):
+        make_user(db, "secretaris_stuurgroep", "Secretaris", scope="stuurgroep")
         deploy_meetings(db)
         printed = cli("compliance", "--year", "2027")
         assert printed.exit_code == 0, printed.output
@@ -98,9 +98,9 @@ def test_mtg_2_a_held_meeting_stays_held_when_its_instance_is_cancelled_afterwar
     from ..processes.meeting_support import complete, deploy_governance, make_members
     from ..processes.test_meeting import NO_ITEMS, WORKFLOW, plan, prepare_agenda, start
 
-    deploy_governance(db)
-    make_members(db, "regiekamer")
     with time_machine.travel(datetime(2027, 2, 20, 9, 0, tzinfo=UTC), tick=False):
+        deploy_governance(db)  # the year's timer starts are planned from this day
+        make_members(db, "regiekamer")
         meeting = start(db, "regiekamer", "sara")
         plan(db, "sara", ["anna", "bert"])
         for member in ("anna", "bert"):
