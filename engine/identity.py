@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from argon2 import PasswordHasher
@@ -25,20 +26,81 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-def ensure_roles(session: Session, roles: Iterable[tuple[str, str | None]]) -> None:
-    """Make roles known (name, description); existing ones keep their row."""
-    known = set(session.scalars(select(Role.name)))
-    for name, description in roles:
-        if name not in known:
-            session.add(Role(name=name, description=description))
-            known.add(name)
+@dataclass(frozen=True)
+class RoleDefinition:
+    """A role of the catalogue. ``needs_scope``: held only for a scope (a body role, such as
+    "Lid", is held for one body). ``base_role``/``fixed_scope``: a name for a role held for
+    one scope ("Lid DVO" is "Lid" for "dvo"), so that lanes can say whose work it is."""
+
+    name: str
+    description: str | None = None
+    needs_scope: bool = False
+    base_role: str | None = None
+    fixed_scope: str | None = None
+
+
+# The scopes a role that needs one may be held for (the bodies); registered by the domain.
+_known_scopes: set[str] = set()
+
+
+def register_scopes(scopes: Iterable[str]) -> None:
+    """Make scopes known, such as the codes of the bodies (``workflows/`` registers its own)."""
+    _known_scopes.update(scopes)
+
+
+def ensure_roles(session: Session, roles: Iterable[RoleDefinition]) -> None:
+    """Make the catalogue's roles known; an existing role takes the catalogue's definition."""
+    known = {role.name: role for role in session.scalars(select(Role))}
+    for definition in roles:
+        row = known.get(definition.name)
+        if row is None:
+            row = Role(name=definition.name, description=definition.description)
+            session.add(row)
+            known[row.name] = row
+        row.needs_scope = definition.needs_scope
+        row.base_role, row.fixed_scope = definition.base_role, definition.fixed_scope
+
+
+@dataclass(frozen=True)
+class RoleCatalogue:
+    """What each role name stands for: the names of one scope resolved to their base role."""
+
+    fixed: dict[str, tuple[str, str]]  # "Lid DVO" -> ("Lid", "dvo")
+
+    def resolve(self, role: str | None, scope: str | None) -> tuple[str | None, str | None]:
+        """The role that is held, and for which scope, when a task of ``role`` is about
+        ``scope``: a name of one scope ignores the task's scope."""
+        if role in self.fixed:
+            return self.fixed[role]
+        return role, scope
+
+    def covers(self, assignments: Iterable[RoleAssignment], role: str | None,
+               scope: str | None) -> bool:
+        """True when one of the assignments is the role of a task of ``role`` about ``scope``."""
+        return covers(assignments, *self.resolve(role, scope))
+
+    def names_held(self, assignments: Iterable[RoleAssignment]) -> set[str]:
+        """The role names whose tasks one of the assignments may do, for some scope."""
+        held = list(assignments)
+        names = {a.role for a in held}
+        names |= {name for name, (base, scope) in self.fixed.items()
+                  if covers(held, base, scope)}
+        return names
+
+
+def role_catalogue(session: Session) -> RoleCatalogue:
+    rows = session.execute(select(Role.name, Role.base_role, Role.fixed_scope)
+                           .where(Role.base_role.is_not(None))).all()
+    return RoleCatalogue({name: (base, scope) for name, base, scope in rows})
 
 
 def add_user(db: Database, username: str, *, display_name: str | None = None,
              email: str | None = None, password: str | None = None,
-             roles: Iterable[str] = (), scope: str | None = None,
+             roles: Iterable[str | tuple[str, str | None]] = (), scope: str | None = None,
              actor: str | None = None) -> tuple[User, str]:
-    """Create a user holding ``roles`` from today; returns the user and its password."""
+    """Create a user holding ``roles`` from today, each for ``scope`` or for the scope paired
+    with it (``("Lid", "stamtafel")``); returns the user and its password."""
+    pairs = [(r, scope) if isinstance(r, str) else r for r in roles]
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise InvalidInput("a username must be one word without spaces",
@@ -53,11 +115,12 @@ def add_user(db: Database, username: str, *, display_name: str | None = None,
         user = User(username=username, display_name=display_name or username, email=email,
                     password_hash=_hasher.hash(password))
         session.add(user)
-        for role in roles:
-            _assign(session, user, role, scope, today(), None)
+        held = [_assign(session, user, role, role_scope, today(), None)
+                for role, role_scope in pairs]
         session.flush()
-        audit.record(session, "user_added", actor,
-                     details={"username": username, "roles": list(roles), "scope": scope})
+        audit.record(session, "user_added", actor, details={
+            "username": username, "roles": [a.role for a in held], "scope": scope,
+            "assignments": [{"role": a.role, "scope": a.scope} for a in held]})
     return user, password
 
 
@@ -76,16 +139,74 @@ def assign_role(db: Database, username: str, role: str, *, scope: str | None = N
 
 def _assign(session: Session, user: User, role: str, scope: str | None, valid_from: date,
             valid_until: date | None) -> RoleAssignment:
-    if session.get(Role, role) is None:
-        known = ", ".join(sorted(session.scalars(select(Role.name)))) or "none yet"
-        raise InvalidInput(f"unknown role {role!r}; known roles: {known}", {"role": "unknown"})
+    role, scope = _held_form(session, role, scope)
     if valid_until is not None and valid_until < valid_from:
         raise InvalidInput("a role assignment cannot end before it starts",
                            {"valid_until": "before valid_from"})
+    for held in user.assignments:
+        if held.role == role and held.scope == scope and _overlap(held, valid_from, valid_until):
+            raise Conflict(f"{user.username} already holds {_described(role, scope)} from "
+                           f"{held.valid_from.isoformat()}"
+                           + (f" until {held.valid_until.isoformat()}" if held.valid_until else ""))
     assignment = RoleAssignment(role=role, scope=scope, valid_from=valid_from,
                                 valid_until=valid_until)
     user.assignments.append(assignment)
     return assignment
+
+
+def _held_form(session: Session, role: str, scope: str | None) -> tuple[str, str | None]:
+    """The role and scope as they are stored: a name of one scope becomes its base role held
+    for that scope; a role that needs a scope gets a known one."""
+    definition = session.get(Role, role)
+    if definition is None:
+        known = ", ".join(sorted(session.scalars(select(Role.name)))) or "none yet"
+        raise InvalidInput(f"unknown role {role!r}; known roles: {known}", {"role": "unknown"})
+    if definition.base_role is not None:
+        if scope not in (None, definition.fixed_scope):
+            raise InvalidInput(f"{role!r} is {definition.base_role!r} for "
+                               f"{definition.fixed_scope!r}; it cannot be held for {scope!r}",
+                               {"scope": "not allowed"})
+        return _held_form(session, definition.base_role, definition.fixed_scope)
+    if definition.needs_scope and (scope is None or (_known_scopes and scope not in
+                                                     _known_scopes)):
+        given = f"not for {scope!r}" if scope else "only for one"
+        raise InvalidInput(f"the role {role!r} is held for a body, {given}; give the scope as "
+                           f"one of: {', '.join(sorted(_known_scopes)) or 'none known'}",
+                           {"scope": "unknown" if scope else "required"})
+    return role, scope
+
+
+def _overlap(held: RoleAssignment, start: date, end: date | None) -> bool:
+    return (end is None or held.valid_from <= end) and (
+        held.valid_until is None or start <= held.valid_until)
+
+
+def _described(role: str, scope: str | None) -> str:
+    return f"{role!r} for {scope!r}" if scope else repr(role)
+
+
+def end_role(db: Database, username: str, role: str, *, scope: str | None = None,
+             last_day: date | None = None, actor: str | None = None) -> RoleAssignment:
+    """End the user's assignment of ``role`` (for ``scope``) after ``last_day`` (default:
+    today, so it is still held today)."""
+    day = last_day or today()
+    with db.transaction() as session:
+        user = _require_user(session, username)
+        role, scope = _held_form(session, role, scope)
+        running = [a for a in user.assignments if a.role == role and a.scope == scope
+                   and (a.valid_until is None or a.valid_until >= day)]
+        if not running:
+            raise NotFound(f"{username} holds {_described(role, scope)} after "
+                           f"{day.isoformat()} no longer")
+        for assignment in running:
+            if assignment.valid_from > day:  # planned to start later: it never starts
+                raise Conflict(f"{username} holds {_described(role, scope)} only from "
+                               f"{assignment.valid_from.isoformat()}, after {day.isoformat()}")
+            assignment.valid_until = day
+            audit.record(session, "role_ended", actor, details={
+                "username": username, "role": role, "scope": scope,
+                "valid_until": day.isoformat()})
+        return running[0]
 
 
 def _require_user(session: Session, username: str) -> User:
@@ -117,10 +238,14 @@ def held_roles(session: Session, username: str, on: date | None = None) -> list[
 
 def holds_role(session: Session, username: str, role: str | None, scope: str | None = None,
                on: date | None = None) -> bool:
-    """True when the user holds ``role``, unscoped or for ``scope``, on the day."""
+    """True when the user may do the work of ``role`` about ``scope`` on the day: they hold it
+    unscoped or for that scope (a name of one scope, "Lid DVO", needs its base role there)."""
     if role is None:
         return False
     day = on or today()
+    definition = session.get(Role, role)  # a primary-key lookup, once per session
+    if definition is not None and definition.base_role is not None:
+        role, scope = definition.base_role, definition.fixed_scope
     # One query for just this role's assignments (on every claim and completion).
     assignments = session.scalars(
         select(RoleAssignment).join(User)
@@ -130,7 +255,8 @@ def holds_role(session: Session, username: str, role: str | None, scope: str | N
 
 
 def covers(assignments: Iterable[RoleAssignment], role: str | None, scope: str | None) -> bool:
-    """True when one of the assignments is for ``role``, unscoped or for ``scope``."""
+    """True when one of the assignments is for ``role``, unscoped or for ``scope`` (names of one
+    scope must be resolved first: ``RoleCatalogue.covers``)."""
     return role is not None and any(
         a.role == role and (a.scope is None or a.scope == scope) for a in assignments)
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -110,6 +111,9 @@ class HumanTask(Base):
     form: Mapped[str | None] = mapped_column(String(300))
     # Four eyes: element ids of this instance's tasks whose doer may not do this one.
     separate_from: Mapped[str | None] = mapped_column(String(400))
+    # What the form shows when the task opens, taken from the task data when it was created:
+    # {"options": {variable: [{"value": ..., "label": ...}]}, "values": {field: value}}.
+    form_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -153,12 +157,20 @@ class User(Base):
 
 
 class Role(Base):
-    """A role a lane may name, e.g. "Manager ZVH"."""
+    """A role a lane may name, e.g. "Manager ZVH".
+
+    A role with ``needs_scope`` is only held for a scope (a body role such as "Lid" is held for
+    one body). A role with a ``base_role`` is a name for that role in one ``fixed_scope``:
+    "Lid DVO" is "Lid" held for "dvo". It is never stored in an assignment of its own.
+    """
 
     __tablename__ = "roles"
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     description: Mapped[str | None] = mapped_column(Text)
+    needs_scope: Mapped[bool] = mapped_column(default=False, server_default=false())
+    base_role: Mapped[str | None] = mapped_column(String(200))
+    fixed_scope: Mapped[str | None] = mapped_column(String(200))
 
 
 class RoleAssignment(Base):

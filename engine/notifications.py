@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .clock import now, today
-from .identity import covers
+from .identity import role_catalogue
 from .models import HumanTask, Notification, RoleAssignment, User
 
 
@@ -23,6 +23,8 @@ def notify(session: Session, kind: str, message: str, *, recipient: str | None =
     """Address a message to one user or to the holders of a role (for a scope)."""
     if (recipient is None) == (role is None):
         raise ValueError("a notification goes to a recipient or to a role, not both or neither")
+    # Stored as the role is held: "Voorzitter DVO" is the Voorzitter of the DVO.
+    role, scope = role_catalogue(session).resolve(role, scope)
     notification = Notification(kind=kind, message=message, recipient=recipient, role=role,
                                 scope=scope, instance_id=instance_id, task_id=task_id)
     session.add(notification)
@@ -74,12 +76,14 @@ def notifications_for(session: Session, username: str, limit: int = 50,
     assignments = [a for a in session.scalars(
         select(RoleAssignment).join(User).where(User.username == username)).all()
         if a.is_valid_on(today())]
-    roles = {a.role for a in assignments}
+    catalogue = role_catalogue(session)
+    roles = catalogue.names_held(assignments)
     query = (select(Notification)
              .where(or_(Notification.recipient == username, Notification.role.in_(roles)))
              .order_by(Notification.created_at.desc(), Notification.id.desc()))
     if since is not None:
         query = query.where(Notification.created_at >= since)
     rows = session.scalars(query).all()
-    mine = [n for n in rows if n.recipient == username or covers(assignments, n.role, n.scope)]
+    mine = [n for n in rows
+            if n.recipient == username or catalogue.covers(assignments, n.role, n.scope)]
     return mine[:limit]

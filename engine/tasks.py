@@ -13,7 +13,7 @@ from .clock import now
 from .db import Database
 from .errors import Conflict, NotAllowed, NotFound
 from .forms import form_validator, validate_submission
-from .identity import covers, held_roles, holds_role
+from .identity import held_roles, holds_role, role_catalogue
 from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
 from .runtime import (
@@ -160,7 +160,8 @@ def inbox(db: Database, username: str) -> list[HumanTask]:
     assigned to the user; newest first."""
     with db.reading() as session:
         assignments = held_roles(session, username)
-        roles = {a.role for a in assignments}
+        catalogue = role_catalogue(session)
+        roles = catalogue.names_held(assignments)
         query = (
             select(HumanTask).join(HumanTask.instance)
             .where(HumanTask.state == "open", ProcessInstance.status != "failed")
@@ -173,7 +174,7 @@ def inbox(db: Database, username: str) -> list[HumanTask]:
         # to them, as they may not do it either (MTG-8: only members see their body's work).
         # Nor a task the user may not do by the four-eyes rule (they did its counterpart).
         return [t for t in session.scalars(query)
-                if covers(assignments, t.role, t.instance.scope)
+                if catalogue.covers(assignments, t.role, t.instance.scope)
                 and _done_by_the_same(session, t, username,
                                       (t.separate_from or "").split(",") if t.separate_from
                                       else []) is None]

@@ -16,13 +16,14 @@ from marshmallow import Schema
 from sqlalchemy.exc import DBAPIError
 
 from engine import audit, deploy, identity, instances, schema, tasks, worklist
-from engine.clock import LOCAL_ZONE
+from engine.clock import LOCAL_ZONE, today
 from engine.errors import DeploymentRejected, EngineError
 from engine.timers import fire_due_timers, upcoming_timers
 from workflows.compliance import check_frequencies, frequency_report
 from workflows.seed import seed as seed_demo
 
 from . import create_app, schemas
+from .cli_members import member_group, members_command
 from .database import get_db
 from .scheduler import build_scheduler
 
@@ -243,8 +244,14 @@ def list_users(as_json: bool) -> None:
     with get_db().reading() as session:
         rows = identity.list_users(session)
         _emit(rows, as_json, schemas.UserSchema(many=True), lambda rows: "\n".join(
-            f"{u.username:<32} {', '.join(sorted({a.role for a in u.assignments}))}"
-            for u in rows) or "no users")
+            f"{u.username:<32} {', '.join(_held(u))}" for u in rows) or "no users")
+
+
+def _held(user: Any) -> list[str]:
+    """The roles a user holds today or later, a body role with its body: "Lid (stamtafel)"."""
+    running = [a for a in user.assignments
+               if a.valid_until is None or a.valid_until >= today()]
+    return sorted({f"{a.role} ({a.scope})" if a.scope else a.role for a in running})
 
 
 @main.group()
@@ -255,7 +262,8 @@ def user() -> None:
 @user.command("add")
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True, help="A role (repeatable).")
-@click.option("--scope", help="Hold the roles only for this body or organisation.")
+@click.option("--scope", help="Hold the roles only for this body or organisation (a body role "
+              "such as Lid is always held for one body: its code, e.g. stamtafel).")
 @click.option("--password", help="Default: a generated one, printed once.")
 @click.option("--name", "display_name", help="The full name shown in the pages.")
 @click.option("--email")
@@ -276,8 +284,9 @@ def seed() -> None:
     password = current_app.config["DEMO_PASSWORD"]
     rows = seed_demo(get_db(), password)
     click.echo(f"demo logins (password for all: {password}):")
-    for username, role, created in rows:
-        click.echo(f"  {username:<36} {role}" + ("" if created else "  (already there)"))
+    for demo, created in rows:
+        click.echo(f"  {demo.username:<36} {demo.described()}"
+                   + ("" if created else "  (already there)"))
 
 
 @main.command()
@@ -359,3 +368,7 @@ def compliance_command(year: int | None, check: bool, as_json: bool) -> None:
                    f"{status}")
     for instance_id in started:
         click.echo(f"started instance {instance_id}: a task for the secretary")
+
+
+main.add_command(members_command)
+main.add_command(member_group)

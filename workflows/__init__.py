@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.identity import register_scopes
 from engine.spiff import register_script_helpers
 
+from .bodies import BODIES
 from .helpers import HELPERS
 
 
 def init_app(app: Any) -> None:
-    """Offer the domain's helper functions to every diagram script."""
+    """Offer the domain's helper functions to every diagram script; the bodies are the scopes
+    that body roles are held for."""
     register_script_helpers(HELPERS)
+    register_scopes(BODIES)

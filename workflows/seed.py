@@ -1,8 +1,13 @@
-"""Demo data: the role catalogue and one demo user per role."""
+"""Demo data: the role catalogue, the partner organisations and demo users.
+
+The demo users follow the one model of membership: a body's chair, secretary and members hold
+their body role for that body; everyone else holds a catalogue role. Every process of the
+catalogue has somebody to do each of its tasks.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -10,31 +15,78 @@ from engine.db import Database
 from engine.identity import add_user, ensure_roles
 from engine.models import User
 
-from .catalogue import ROLES
+from .catalogue import CHAIR, MEMBER, ROLES, SECRETARY
 from .organisations import seed_organisations
 
 
-def demo_username(role: str) -> str:
-    """'Manager ZVH' -> 'manager.zvh'; 'Informatiecoördinator' -> 'informatiecoordinator'."""
-    plain = unicodedata.normalize("NFKD", role).encode("ascii", "ignore").decode()
-    return ".".join(plain.lower().split())
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    name: str
+    # (role, body or None)
+    roles: tuple[tuple[str, str | None], ...]
+
+    def described(self) -> str:
+        return ", ".join(f"{role} ({scope})" if scope else role for role, scope in self.roles)
 
 
-def seed(db: Database, demo_password: str) -> list[tuple[str, str, bool]]:
-    """Create the roles, partner organisations and demo users that are missing.
+def _body(code: str, title: str) -> list[DemoUser]:
+    """A chair, a secretary and two members for one body."""
+    return [DemoUser(f"voorzitter.{code}", f"Voorzitter {title}", ((CHAIR, code), (MEMBER, code))),
+            DemoUser(f"secretaris.{code}", f"Secretaris {title}", ((SECRETARY, code),)),
+            DemoUser(f"lid.{code}", f"Lid {title}", ((MEMBER, code),)),
+            DemoUser(f"lid2.{code}", f"Tweede lid {title}", ((MEMBER, code),))]
 
-    Returns (username, role, created) per demo user.
-    """
+
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser("manager.zvh", "Manager ZVH", (("Manager ZVH", None),)),
+    # POR-1: a burgemeester for the DVO and a wethouder zorg for the VvG Veilig Thuis; both sit
+    # at the Stamtafel as well.
+    DemoUser("portefeuillehouder.zvh", "Burgemeester, portefeuillehouder ZVH",
+             (("Portefeuillehouder ZVH", None), (MEMBER, "dvo"), (MEMBER, "stamtafel"))),
+    DemoUser("portefeuillehouder.zorg", "Wethouder zorg, portefeuillehouder ZVH",
+             (("Portefeuillehouder ZVH", None), (MEMBER, "vvg_veilig_thuis"),
+              (MEMBER, "stamtafel"))),
+    # The netwerksecretaris supports the Stamtafel and the VvG Veilig Thuis and chairs the
+    # Advies- en implementatieoverleg.
+    DemoUser("netwerksecretaris", "Netwerksecretaris",
+             (("Netwerksecretaris", None), (SECRETARY, "stamtafel"),
+              (SECRETARY, "vvg_veilig_thuis"), (CHAIR, "advies_implementatieoverleg"))),
+    # The Stamtafel's chair is independent: chair, not member.
+    DemoUser("voorzitter.stamtafel", "Onafhankelijk voorzitter Stamtafel",
+             ((CHAIR, "stamtafel"),)),
+    DemoUser("lid.stamtafel", "Lid Stamtafel", ((MEMBER, "stamtafel"),)),
+    DemoUser("voorzitter.dvo", "Voorzitter DVO", ((CHAIR, "dvo"), (MEMBER, "dvo"))),
+    DemoUser("lid.dvo", "Burgemeester, lid DVO", ((MEMBER, "dvo"),)),
+    DemoUser("lid.vvg_veilig_thuis", "Wethouder, lid VvG Veilig Thuis",
+             ((MEMBER, "vvg_veilig_thuis"),)),
+    *_body("regiekamer", "Regiekamer"),
+    *_body("stuurgroep", "Stuurgroep"),
+    *_body("regiegroep_gedwongen_zorg", "regiegroep gedwongen zorg"),
+    DemoUser("portefeuillehouder.gedwongen.zorg", "Portefeuillehouder gedwongen zorg",
+             (("Portefeuillehouder gedwongen zorg", None), (MEMBER, "stamtafel"))),
+    DemoUser("gespreksleider", "Gespreksleider casusreflectie", (("Gespreksleider", None),)),
+    DemoUser("procesregisseur", "Procesregisseur", (("Procesregisseur", None),)),
+    DemoUser("casusregisseur", "Casusregisseur", (("Casusregisseur", None),)),
+    DemoUser("procesondersteuner", "Procesondersteuner", (("Procesondersteuner", None),)),
+    DemoUser("informatiecoordinator", "Informatiecoördinator", (("Informatiecoördinator", None),)),
+    DemoUser("beheerder", "Beheerder", (("Beheerder", None),)),
+)
+
+
+def seed(db: Database, demo_password: str) -> list[tuple[DemoUser, bool]]:
+    """Create the roles, partner organisations and the demo users that are missing; each holds
+    its roles from today. Returns each demo user and whether it was created now."""
     with db.transaction() as session:
         ensure_roles(session, ROLES)
         seed_organisations(session)
         existing = set(session.scalars(select(User.username)))
     result = []
-    for role, _description in ROLES:
-        username = demo_username(role)
-        created = username not in existing
+    for demo in DEMO_USERS:
+        created = demo.username not in existing
         if created:
-            add_user(db, username, display_name=f"Demo {role}", password=demo_password,
-                     roles=[role], actor="seed")
-        result.append((username, role, created))
+            add_user(db, demo.username, display_name=demo.name, password=demo_password,
+                     roles=demo.roles, actor="seed")
+        result.append((demo, created))
     return result
+

@@ -67,7 +67,7 @@ def test_every_element_is_drawn_and_every_node_sits_in_its_lane(path: Path) -> N
 @pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
 def test_every_user_task_has_a_role_lane_dutch_instructions_and_a_form(path: Path) -> None:
     root = etree.parse(str(path)).getroot()
-    roles = {name for name, _ in ROLES}
+    roles = {role.name for role in ROLES}
     assert {lane.get("name") for lane in _elements(root, "lane")} <= roles
     for task in _elements(root, "userTask"):
         assert (task.findtext("bpmn:documentation", namespaces=NS) or "").strip(), task.get("id")

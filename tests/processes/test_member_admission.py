@@ -47,13 +47,15 @@ REASON = {"reden": "De organisatie werkt niet in Noord- en Oost-Gelderland.",
 @pytest.fixture
 def people(db: Database) -> dict[str, str]:
     """One user per lane and an outsider (rows written directly: no password hashing)."""
-    people = {"manager": ("mia", "Manager ZVH"), "holder": ("bert", "Portefeuillehouder ZVH"),
-              "chair": ("vera", "Voorzitter DVO"), "outsider": ("nina", "Netwerksecretaris")}
+    people = {"manager": ("mia", "Manager ZVH", None),
+              "holder": ("bert", "Portefeuillehouder ZVH", None),
+              "chair": ("vera", "Voorzitter", "dvo"),
+              "outsider": ("nina", "Netwerksecretaris", None)}
     with db.transaction() as session:
-        for username, role in people.values():
+        for username, role, scope in people.values():
             session.add(User(username=username, display_name=username, assignments=[
-                RoleAssignment(role=role, valid_from=date(2020, 1, 1))]))
-    return {key: username for key, (username, _role) in people.items()}
+                RoleAssignment(role=role, scope=scope, valid_from=date(2020, 1, 1))]))
+    return {key: username for key, (username, _role, _scope) in people.items()}
 
 
 @pytest.fixture

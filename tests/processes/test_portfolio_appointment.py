@@ -47,17 +47,17 @@ def _at(day: str):
 def people(db: Database) -> dict[str, str]:
     """The sitting portefeuillehouders, members of both bodies and an outsider, all since the
     council term that began on 30 March 2022 (rows written directly: no password hashing)."""
-    people = {"previous mayor": ("oud_b", PORTFOLIO_ROLE),
-              "previous alderman": ("oud_w", PORTFOLIO_ROLE),
-              "dvo": ("dora", "Lid DVO"), "mayor": ("bram", "Lid DVO"),
-              "vvg": ("vince", "Lid VvG Veilig Thuis"),
-              "alderman": ("wilma", "Lid VvG Veilig Thuis"),
-              "outsider": ("nina", "Netwerksecretaris")}
+    people = {"previous mayor": ("oud_b", PORTFOLIO_ROLE, None),
+              "previous alderman": ("oud_w", PORTFOLIO_ROLE, None),
+              "dvo": ("dora", "Lid", "dvo"), "mayor": ("bram", "Lid", "dvo"),
+              "vvg": ("vince", "Lid", "vvg_veilig_thuis"),
+              "alderman": ("wilma", "Lid", "vvg_veilig_thuis"),
+              "outsider": ("nina", "Netwerksecretaris", None)}
     with db.transaction() as session:
-        for username, role in people.values():
+        for username, role, scope in people.values():
             session.add(User(username=username, display_name=username, assignments=[
-                RoleAssignment(role=role, valid_from=date(2022, 3, 30))]))
-    return {key: username for key, (username, _role) in people.items()}
+                RoleAssignment(role=role, scope=scope, valid_from=date(2022, 3, 30))]))
+    return {key: username for key, (username, _role, _scope) in people.items()}
 
 
 @pytest.fixture

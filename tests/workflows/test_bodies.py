@@ -142,7 +142,7 @@ def test_scripts_reach_the_functions_through_helpers() -> None:
 
 
 def test_the_generic_body_roles_exist() -> None:
-    assert {"Voorzitter", "Secretaris", "Lid"} <= {name for name, _ in ROLES}
+    assert {"Voorzitter", "Secretaris", "Lid"} <= {role.name for role in ROLES}
 
 
 def test_the_forms_offer_the_codes_of_the_catalogue() -> None:
