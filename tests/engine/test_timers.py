@@ -14,9 +14,9 @@ from ..conftest import deploy_data
 
 
 def test_a_due_timer_fires_once_and_the_instance_moves_on(db: Database) -> None:
-    deploy_data(db, "timer_wait.bpmn")
     start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
+        deploy_data(db, "timer_wait.bpmn")
         instance = instances.start_instance(db, "timer_wait", title="Wacht")
         assert instance.status == "waiting"
         assert instance.next_timer_at == start + timedelta(days=1)

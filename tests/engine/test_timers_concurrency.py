@@ -30,8 +30,8 @@ FIRED = re.compile(r"^fired (\d+) timer", re.MULTILINE)
 
 def due_timer_instances(db: Database, count: int) -> None:
     """``count`` instances of timer_wait whose timer fell due in 2024, long before now."""
-    deploy_data(db, "timer_wait.bpmn")
     with time_machine.travel(datetime(2024, 1, 1, 9, 0, tzinfo=UTC), tick=False):
+        deploy_data(db, "timer_wait.bpmn")
         first = instances.start_instance(db, "timer_wait", title="Wacht")
     assert first.status == "waiting"
     with db.transaction() as session:
@@ -85,9 +85,9 @@ def test_two_scheduler_processes_fire_each_of_1000_due_timers_exactly_once(
 
 def test_a_scheduler_down_for_three_cycle_intervals_fires_once_and_says_so_in_the_audit(
         db: Database) -> None:
-    deploy_data(db, "reminder_cycle.bpmn")
     start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
+        deploy_data(db, "reminder_cycle.bpmn")
         instance = instances.start_instance(db, "reminder_cycle", title="Rapportage Q1")
     assert instance.next_timer_at == start + timedelta(weeks=1)
 

@@ -11,10 +11,12 @@ from engine.db import Database
 
 from ..conftest import deploy_data, make_user
 
+NOVEMBER = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
 
 def test_govflow_timers_lists_cycle_starts_and_waiting_instances(db: Database, cli) -> None:
-    make_user(db, "secretaris", "Secretaris")
-    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=UTC), tick=False):
+    with time_machine.travel(NOVEMBER, tick=False):
+        make_user(db, "secretaris", "Secretaris")
         deploy_data(db, "timer_start.bpmn", "timer_wait.bpmn")
         started = cli("start", "timer_wait", "--title", "Wacht een dag", "--as", "secretaris")
         assert started.exit_code == 0, started.output
@@ -34,12 +36,14 @@ def test_govflow_timers_lists_cycle_starts_and_waiting_instances(db: Database, c
 
 
 def test_govflow_start_at_a_timer_start_event_by_hand(db: Database, cli) -> None:
-    make_user(db, "secretaris", "Secretaris")
-    deploy_data(db, "timer_start.bpmn")
-    started = cli("start", "quarterly", "--start-event", "each_quarter", "--as", "secretaris",
-                  "--json")
-    assert started.exit_code == 0, started.output
-    assert json.loads(started.output)["status"] == "running"
-    refused = cli("start", "quarterly", "--start-event", "yearly", "--as", "secretaris")
+    """Before the cycle of timer_start (2027) begins: started by hand, not by its timer."""
+    with time_machine.travel(NOVEMBER, tick=False):
+        make_user(db, "secretaris", "Secretaris")
+        deploy_data(db, "timer_start.bpmn")
+        started = cli("start", "quarterly", "--start-event", "each_quarter", "--as",
+                      "secretaris", "--json")
+        assert started.exit_code == 0, started.output
+        assert json.loads(started.output)["status"] == "running"
+        refused = cli("start", "quarterly", "--start-event", "yearly", "--as", "secretaris")
     assert refused.exit_code == 1
     assert 'no start event "yearly" (it has: by_hand, each_quarter)' in refused.output

@@ -3,37 +3,42 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from flask.testing import FlaskClient
 
 from engine import instances, tasks
-from engine.clock import now
 from engine.db import Database
 from engine.timers import fire_due_timers
 
 from ..conftest import deploy_data, make_user
 from .test_inbox import sign_in
 
+STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
-def reminded_task(db: Database) -> int:
-    """A claimed task of timer_boundary whose weekly reminder has fired once."""
-    deploy_data(db, "timer_boundary.bpmn")
-    started = now() - timedelta(days=8)
-    with time_machine.travel(started, tick=False):
+
+@pytest.fixture
+def reminded_task(db: Database) -> Iterator[int]:
+    """A claimed task of timer_boundary whose weekly reminder fired once, eight days after it
+    started; the test goes on at that moment (the inbox shows the last 30 days' notices)."""
+    with time_machine.travel(STARTED, tick=False) as clock:
+        deploy_data(db, "timer_boundary.bpmn")
         make_user(db, "manager", "Manager ZVH")
         make_user(db, "other", "Manager ZVH")
         instance = instances.start_instance(db, "timer_boundary", data={"termijn": "P20D"})
         [task] = tasks.tasks_of_instance(db, instance.id)
         tasks.claim_task(db, task.id, "manager")
-    assert fire_due_timers(db) == 1
-    return task.id
+        clock.move_to(STARTED + timedelta(days=8))
+        assert fire_due_timers(db) == 1
+        yield task.id
 
 
 def test_the_inbox_page_shows_a_reminder_with_a_link_to_its_task(
-        db: Database, client: FlaskClient) -> None:
-    task_id = reminded_task(db)
+        client: FlaskClient, reminded_task: int) -> None:
+    task_id = reminded_task
     sign_in(client, "manager")
     page = client.get("/tasks").text
     assert "<h2 id=\"notifications-heading\">Meldingen</h2>" in page
@@ -42,14 +47,14 @@ def test_the_inbox_page_shows_a_reminder_with_a_link_to_its_task(
     assert f'href="/tasks/{task_id}">Naar de taak</a>' in page
 
 
-def test_a_reminder_is_only_for_whom_it_is_meant(db: Database, client: FlaskClient) -> None:
-    reminded_task(db)
+@pytest.mark.usefixtures("reminded_task")
+def test_a_reminder_is_only_for_whom_it_is_meant(client: FlaskClient) -> None:
     sign_in(client, "other")  # same role, but the task is claimed by the manager
     assert "Meldingen" not in client.get("/tasks").text
 
 
-def test_govflow_notifications_lists_them(db: Database, cli) -> None:
-    task_id = reminded_task(db)
+def test_govflow_notifications_lists_them(cli, reminded_task: int) -> None:
+    task_id = reminded_task
     printed = cli("notifications", "--as", "manager")
     assert printed.exit_code == 0, printed.output
     assert printed.output.rstrip().endswith(

@@ -27,9 +27,9 @@ def test_the_scheduler_runs_the_two_jobs(db: Database) -> None:
 
 
 def test_the_fire_job_moves_a_due_instance_on(db: Database) -> None:
-    deploy_data(db, "timer_wait.bpmn")
     start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
+        deploy_data(db, "timer_wait.bpmn")
         instance = instances.start_instance(db, "timer_wait")
     scheduler = build_scheduler(db, 30, blocking=False)
     with time_machine.travel(start + timedelta(days=1, minutes=1), tick=False):
