@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -24,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .forms import schema_problem
 from .runtime import ASSIGNEE_PROPERTY, DUE_PROPERTY, FORM_PROPERTY, properties_of
 from .sandbox import ScriptRefused, compile_expression, compile_script
 from .schedules import start_value
@@ -160,11 +160,9 @@ def check_form(source: Source, problems: Problems) -> None:
     if not isinstance(schema, dict):
         problems.add(source.name, "a form must be a JSON Schema object")
         return
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as err:
-        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
-        problems.add(source.name, f"not a valid JSON Schema at {where}: {err.message}")
+    problem = schema_problem(schema)
+    if problem:
+        problems.add(source.name, problem)
 
 
 def _local(tag: Any) -> str:

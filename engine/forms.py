@@ -1,15 +1,27 @@
-"""Task forms: JSON Schema files deployed with the diagram; submissions are checked against them."""
+"""Task forms: JSON Schema files deployed with the diagram; submissions are checked against them.
+
+Besides JSON Schema, a date field may carry ``formatMinimum`` (the keyword of the JSON Schema
+format-assertion proposal that ajv-formats implements): an ISO date, or ``"today"`` for the
+Dutch date of the moment the form is checked, so that a meeting cannot be planned in the past.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import date
+from functools import cache
 from typing import Any
 
 import jsonschema
-from jsonschema.validators import validator_for
+from jsonschema.validators import extend, validator_for
 
+from .clock import today
 from .errors import InvalidInput
+from .form_data import checkable, sub_schemas, with_options
 from .models import HumanTask, ProcessDefinition
+
+TODAY = "today"
 
 _validators: dict[tuple[str, str], Any] = {}
 _ui_schemas: dict[tuple[str, str], dict[str, Any]] = {}
@@ -33,10 +45,65 @@ def form_schema(task: HumanTask) -> dict[str, Any] | None:
 
 
 def form_validator(task: HumanTask) -> Any:
-    """The validator of a task's form; versions never change, so it is built once."""
+    """The validator of a task's form; versions never change, so it is built once, unless the
+    task took choices from its data (then with those choices)."""
     if not task.form:
         return None
-    return definition_form_validator(task.instance.definition, task.form)
+    validator = definition_form_validator(task.instance.definition, task.form)
+    options = (task.form_context or {}).get("options")
+    if validator is None or not options:
+        return validator
+    return _validator(with_options(validator.schema, options))
+
+
+def form_values(task: HumanTask) -> dict[str, Any]:
+    """What the task's form opens with, from the task data when the task was created."""
+    return dict((task.form_context or {}).get("values") or {})
+
+
+def earliest_day(limit: Any) -> date:
+    """The day a ``formatMinimum`` stands for: an ISO date, or "today" (Dutch local date)."""
+    return today() if limit == TODAY else date.fromisoformat(str(limit))
+
+
+def _format_minimum(validator: Any, limit: Any, instance: Any,
+                    schema: dict[str, Any]) -> Iterator[jsonschema.ValidationError]:
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        day = date.fromisoformat(instance)
+    except ValueError:
+        return  # not a date: "format" says so
+    earliest = earliest_day(limit)
+    if day < earliest:
+        yield jsonschema.ValidationError(f"{instance} is before {earliest.isoformat()}")
+
+
+@cache
+def _extended(base: type) -> type:
+    return extend(base, {"formatMinimum": _format_minimum})
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    return _extended(validator_for(schema))(schema, format_checker=jsonschema.FormatChecker())
+
+
+def schema_problem(schema: dict[str, Any]) -> str | None:
+    """What makes a form unusable, for deployment: not JSON Schema, or a ``formatMinimum``
+    that is neither an ISO date nor "today" (choices from the task data are allowed)."""
+    try:
+        validator_for(schema).check_schema(checkable(schema))
+    except jsonschema.SchemaError as err:
+        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+        return f"not a valid JSON Schema at {where}: {err.message}"
+    for part in sub_schemas(schema):
+        limit = part.get("formatMinimum")
+        if limit is not None and limit != TODAY:
+            try:
+                date.fromisoformat(str(limit))
+            except ValueError:
+                return f'formatMinimum "{limit}" is neither an ISO date nor "today"'
+    return None
 
 
 def definition_form_validator(definition: ProcessDefinition, form: str) -> Any:
@@ -46,8 +113,7 @@ def definition_form_validator(definition: ProcessDefinition, form: str) -> Any:
         text = definition.resources.get(form)
         if text is None:
             return None
-        schema = json.loads(text)
-        _validators[key] = validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
+        _validators[key] = _validator(json.loads(text))
     return _validators[key]
 
 
@@ -105,12 +171,32 @@ def _reason(error: jsonschema.ValidationError, schema: dict[str, Any]) -> str:
         return "choose one of: " + ", ".join(str(v) for v in error.validator_value)
     if kind == "type":
         return f"must be of type {error.validator_value}"
+    if kind in ("anyOf", "oneOf") and _choices(error.validator_value):
+        return "choose one of: " + ", ".join(str(v) for v in _choices(error.validator_value))
+    if kind == "not" and error.validator_value == {}:
+        return "there is nothing to choose from"
+    if kind == "formatMinimum":
+        return f"must be {earliest_day(error.validator_value).isoformat()} or later"
     if kind in ("minLength", "maxLength", "minimum", "maximum", "format", "pattern"):
         return f"{kind} {error.validator_value}: {error.message}"
     return error.message
 
 
+def _choices(alternatives: Any) -> list[Any]:
+    """The values of choices written as ``[{"const": ..., "title": ...}, ...]``."""
+    if not isinstance(alternatives, list) or not all(
+            isinstance(a, dict) and "const" in a for a in alternatives):
+        return []
+    return [a["const"] for a in alternatives]
+
+
 def _rule(error: jsonschema.ValidationError) -> tuple[str, Any]:
     if error.validator in ("required", "additionalProperties"):
         return str(error.validator), None
+    if error.validator in ("anyOf", "oneOf") and _choices(error.validator_value):
+        return "enum", _choices(error.validator_value)
+    if error.validator == "not" and error.validator_value == {}:
+        return "enum", []
+    if error.validator == "formatMinimum":  # the day itself, so a page can name it
+        return "formatMinimum", earliest_day(error.validator_value).isoformat()
     return str(error.validator), error.validator_value

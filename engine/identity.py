@@ -254,6 +254,28 @@ def holds_role(session: Session, username: str, role: str | None, scope: str | N
     return covers([a for a in assignments if a.is_valid_on(day)], role, scope)
 
 
+def who_may_not(session: Session, usernames: Iterable[str], role: str | None,
+                scope: str | None = None, on: date | None = None) -> dict[str, str]:
+    """Of ``usernames``, those who may not do the work of ``role`` about ``scope`` on the day,
+    each with the reason; one query for them all."""
+    day = on or today()
+    wanted = set(usernames)
+    definition = session.get(Role, role) if role else None
+    if definition is not None and definition.base_role is not None:
+        role, scope = definition.base_role, definition.fixed_scope
+    users = {u.username: u for u in session.scalars(select(User).where(
+        User.username.in_(wanted)))}
+    reasons = {}
+    for username in sorted(wanted):
+        user = users.get(username)
+        if user is None or not user.is_active:
+            reasons[username] = "is not an active user"
+        elif not covers([a for a in user.assignments if a.is_valid_on(day)], role, scope):
+            held = f"{role} for {scope}" if scope else str(role)
+            reasons[username] = f"is not {held} on {day.isoformat()}"
+    return reasons
+
+
 def covers(assignments: Iterable[RoleAssignment], role: str | None, scope: str | None) -> bool:
     """True when one of the assignments is for ``role``, unscoped or for ``scope`` (names of one
     scope must be resolved first: ``RoleCatalogue.covers``)."""

@@ -26,6 +26,9 @@ from sqlalchemy.orm import Session
 
 from .clock import now
 from .errors import EngineError
+from .form_data import ChoicesMissing, form_context
+from .forms import definition_form_validator
+from .identity import who_may_not
 from .models import HumanTask, ProcessInstance
 from .spiff import STATE_FORMAT, dump_workflow, load_workflow
 from .timer_events import timer_value
@@ -54,6 +57,18 @@ class StepFailed(EngineError):
     def __init__(self, message: str, element: str | None = None) -> None:
         super().__init__(message)
         self.element = element
+
+
+class AssigneeRefused(StepFailed):
+    """The step would give a personal task to someone who may not do it: no such active user,
+    or not holding the task's role for its body. A person's submission that leads to it is
+    refused as a whole, so that no task goes to nobody."""
+
+    code = "assignee_refused"
+
+    def __init__(self, message: str, element: str | None, usernames: list[str]) -> None:
+        super().__init__(message, element)
+        self.usernames = usernames
 
 
 def open_workflow(instance: ProcessInstance) -> BpmnWorkflow:
@@ -178,23 +193,50 @@ def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any])
             row = session.get(HumanTask, row_id)
             if row is not None and row.state == "open":  # not the one completed in this step
                 row.state = "cancelled"
-    for task in ready:
-        if str(task.id) not in open_rows:
-            session.add(_new_task_row(instance, task))
+    new = [_new_task_row(instance, task) for task in ready if str(task.id) not in open_rows]
+    with session.no_autoflush:
+        _check_assignees(session, instance, new)
+    session.add_all(new)
 
 
 def _new_task_row(instance: ProcessInstance, task: Any) -> HumanTask:
     spec = task.task_spec
     properties = properties_of(spec)
     assignee = _personal_assignee(task, properties.get(ASSIGNEE_PROPERTY))
+    form = properties.get(FORM_PROPERTY)
     return HumanTask(
         instance_id=instance.id, spiff_task_id=str(task.id), element_id=spec.bpmn_id,
         name=spec.bpmn_name or spec.bpmn_id, role=spec.lane, state="open",
-        documentation=spec.documentation, form=properties.get(FORM_PROPERTY),
+        documentation=spec.documentation, form=form,
         assignee=assignee, personal=assignee is not None,
         due_at=_due_at(task, properties.get(DUE_PROPERTY)),
         separate_from=",".join(separate_from(properties)) or None,
+        form_context=_form_context(instance, task, form, assignee is not None),
     )
+
+
+def _form_context(instance: ProcessInstance, task: Any, form: str | None,
+                  personal: bool) -> dict[str, Any] | None:
+    validator = definition_form_validator(instance.definition, form) if form else None
+    if validator is None:
+        return None
+    try:
+        return form_context(validator.schema, task.data, personal)
+    except ChoicesMissing as err:
+        raise StepFailed(f'the form of "{task.task_spec.bpmn_name}" cannot be shown: {err}',
+                         task.task_spec.bpmn_id) from err
+
+
+def _check_assignees(session: Session, instance: ProcessInstance, rows: list[HumanTask]) -> None:
+    """A personal task goes only to someone who may do it (and so sees it in their inbox)."""
+    for element in {row.element_id for row in rows if row.personal}:
+        mine = [row for row in rows if row.element_id == element and row.personal]
+        refused = who_may_not(session, {row.assignee or "" for row in mine}, mine[0].role,
+                              instance.scope)
+        if refused:
+            listed = "; ".join(f"{name} {why}" for name, why in refused.items())
+            raise AssigneeRefused(f'the task "{mine[0].name}" cannot go to {listed}',
+                                  element, sorted(refused))
 
 
 def separate_from(properties: dict[str, str]) -> list[str]:

@@ -17,6 +17,7 @@ from .identity import held_roles, holds_role, role_catalogue
 from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
 from .runtime import (
+    AssigneeRefused,
     StepFailed,
     advance,
     open_workflow,
@@ -117,6 +118,8 @@ def complete_task(db: Database, task_id: int, actor: str,
             audit.record(session, "task_completed", actor, instance_id=task.instance_id,
                          task_id=task.id, details={"task": task.name, "data": data})
             return task
+    except AssigneeRefused:
+        raise  # the submission is refused as a whole; the instance is as it was
     except StepFailed as err:
         record_failure(db, instance_id, err, actor)
         raise

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from .clock import now
 from .db import Database
 from .errors import NotFound
-from .forms import form_schema, form_ui_schema
+from .forms import form_schema, form_ui_schema, form_values
 from .identity import holds_role
 from .models import AuditEvent, HumanTask, Notification, User
 from .notifications import notifications_for
@@ -56,6 +56,8 @@ class TaskView:
     schema: dict[str, Any] | None
     ui_schema: dict[str, Any]
     answers: list[Answer] = field(default_factory=list)
+    # What the form opens with: the task data's values of its fields when it was created.
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 def is_late(task: HumanTask, at: datetime | None = None) -> bool:
@@ -104,7 +106,7 @@ def task_for(db: Database, task_id: int, username: str) -> TaskView:
         task = session.get(HumanTask, task_id)
         if task is not None and may_see_task(session, task, username):
             return TaskView(task, form_schema(task), form_ui_schema(task),
-                            earlier_answers(session, task, username))
+                            earlier_answers(session, task, username), form_values(task))
         if task is not None and task.state != "open" and task.completed_by == username:
             return TaskView(task, None, {})
         raise NotFound(f"no task {task_id}")

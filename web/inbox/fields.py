@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from werkzeug.datastructures import MultiDict
+
+from engine.forms import earliest_day
 
 # A list of objects (agenda items) gets this many rows more when the user asks for one.
 ADD_ROW = "_add_row"
@@ -37,8 +39,9 @@ class Field:
     description: str = ""
     required: bool = False
     value: Any = ""
-    options: list[str] = field(default_factory=list)
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
     max_length: int | None = None
+    earliest: str = ""  # a date field's first allowed day (ISO), from ``formatMinimum``
     textarea_rows: int = 4
     rows: list[list[Field]] = field(default_factory=list)
 
@@ -62,9 +65,13 @@ def field_name(path: str) -> str:
 
 def fields_of(schema: dict[str, Any], ui_schema: dict[str, Any],
               submitted: MultiDict[str, str] | None = None, extra_row: str | None = None,
-              prefix: str = "") -> list[Field]:
-    """The fields of an object schema in the order of ``ui:order``, with the submitted values
-    (or the schema's defaults when nothing was submitted yet)."""
+              prefix: str = "", *, values: dict[str, Any] | None = None,
+              locale: str = "en") -> list[Field]:
+    """The fields of an object schema in the order of ``ui:order``, with the submitted values;
+    when nothing was submitted yet, with ``values`` (what the task data holds) or else the
+    schema's defaults."""
+    if submitted is None:
+        submitted = initial_form(schema, values or {}, locale, prefix)
     properties = schema.get("properties", {})
     order = [n for n in ui_schema.get("ui:order", []) if n in properties]
     order += [n for n in properties if n not in order]
@@ -81,22 +88,43 @@ def _field(name: str, prop: dict[str, Any], ui: dict[str, Any], required: bool,
                  max_length=prop.get("maxLength"),
                  textarea_rows=int(ui.get("ui:options", {}).get("rows", 4)))
     if widget in ("radio", "select"):
-        made.options = [str(v) for v in prop["enum"]]
+        made.options = choices(prop) or []
     elif widget == "checkboxes":
-        made.options = [str(v) for v in prop["items"]["enum"]]
+        made.options = choices(prop["items"]) or []
+    elif widget == "date" and "formatMinimum" in prop:
+        made.earliest = earliest_day(prop["formatMinimum"]).isoformat()
     if widget == "rows":
         count = _row_count(name, submitted)
         if extra_row == name and count < max_rows(prop):
             count += 1
         made.rows = [fields_of(prop["items"], ui.get("items", {}), submitted, extra_row,
                                prefix=f"{name}-{i}-") for i in range(max(count, 1))]
-    elif submitted is None:
-        made.value = _default(prop, widget)
     elif widget == "checkboxes":
         made.value = submitted.getlist(name)
     else:
         made.value = submitted.get(name, "")
     return made
+
+
+def choices(prop: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """The (value, label) choices of a field: its ``enum``, or ``anyOf``/``oneOf`` alternatives
+    that are each one ``const`` with a ``title``; ``not: {}`` is a choice with nothing left to
+    choose. None: the field is no choice."""
+    if "enum" in prop:
+        return [(str(v), str(v)) for v in prop["enum"]]
+    for keyword in ("anyOf", "oneOf"):
+        alternatives = prop.get(keyword)
+        if isinstance(alternatives, list) and alternatives and all(
+                isinstance(a, dict) and "const" in a for a in alternatives):
+            return [(str(a["const"]), str(a.get("title", a["const"]))) for a in alternatives]
+    return [] if prop.get("not") == {} else None
+
+
+def _choice_values(prop: dict[str, Any]) -> list[Any]:
+    if "enum" in prop:
+        return list(prop["enum"])
+    return [a["const"] for a in prop.get("anyOf") or prop.get("oneOf") or []
+            if isinstance(a, dict) and "const" in a]
 
 
 def _widget(prop: dict[str, Any], ui: dict[str, Any]) -> str:
@@ -105,9 +133,10 @@ def _widget(prop: dict[str, Any], ui: dict[str, Any]) -> str:
         items = prop.get("items", {})
         if items.get("type") == "object":
             return "rows"
-        return "checkboxes" if "enum" in items else "lines"
-    if "enum" in prop:
-        return "select" if chosen == "select" or len(prop["enum"]) > 6 else "radio"
+        return "checkboxes" if choices(items) is not None else "lines"
+    options = choices(prop)
+    if options is not None:
+        return "select" if chosen == "select" or len(options) > 6 else "radio"
     if kind == "boolean":
         return "yesno"
     if kind in ("number", "integer"):
@@ -119,15 +148,40 @@ def _widget(prop: dict[str, Any], ui: dict[str, Any]) -> str:
     return "text"
 
 
-def _default(prop: dict[str, Any], widget: str) -> Any:
-    default = prop.get("default")
-    if widget == "yesno":
-        return "" if default is None else ("true" if default else "false")
-    if widget == "lines":
-        return "\n".join(str(v) for v in default or [])
-    if widget == "checkboxes":
-        return [str(v) for v in default or []]
-    return "" if default is None else str(default)
+def initial_form(schema: dict[str, Any], values: dict[str, Any], locale: str,
+                 prefix: str = "") -> MultiDict[str, str]:
+    """``values`` (else each field's default) as the form would post them, so that a form opens
+    showing them: numbers in the user's notation, lists one per line, rows numbered."""
+    form: MultiDict[str, str] = MultiDict()
+    for name, prop in schema.get("properties", {}).items():
+        value = values.get(name, prop.get("default"))
+        if value is not None:
+            _fill(form, prefix + name, prop, value, locale)
+    return form
+
+
+def _fill(form: MultiDict[str, str], key: str, prop: dict[str, Any], value: Any,
+          locale: str) -> None:
+    widget = _widget(prop, {})
+    if widget == "rows" and isinstance(value, list):
+        for i, row in enumerate(value[:max_rows(prop)]):
+            if isinstance(row, dict):
+                form.update(initial_form(prop["items"], row, locale, f"{key}-{i}-"))
+    elif widget == "checkboxes" and isinstance(value, list):
+        for item in value:
+            form.add(key, str(item))
+    elif widget == "lines" and isinstance(value, list):
+        form.add(key, "\n".join(_text(item, locale) for item in value))
+    elif not isinstance(value, list | dict):
+        form.add(key, _text(value, locale))
+
+
+def _text(value: Any, locale: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return format_decimal(value, locale=locale, decimal_quantization=False)
+    return str(value)
 
 
 def max_rows(prop: dict[str, Any]) -> int:
@@ -255,8 +309,8 @@ def _item_widget(items: dict[str, Any]) -> str:
 
 
 def _chosen(text: str, prop: dict[str, Any]) -> Any:
-    """The enum value whose text was chosen: a number stays a number (``[1, 2, 3]``)."""
-    return {str(value): value for value in prop.get("enum", [])}.get(text, text)
+    """The choice whose text was chosen: a number stays a number (``[1, 2, 3]``)."""
+    return {str(value): value for value in _choice_values(prop)}.get(text, text)
 
 
 def _typed(text: str, widget: str, locale: str, prop: dict[str, Any]) -> Any:

@@ -38,6 +38,12 @@ def message(rule: str, limit: Any, widget: str) -> str:
         return _("This is not written in the form asked for.")
     if rule == "const":
         return _("Only “%(value)s” can be given here.", value=answer(limit))
+    if rule == "formatMinimum":
+        return _("Choose %(day)s or a later date.", day=answer(limit))
+    if rule == "assignee":
+        return _("The next step cannot go to %(names)s: they may not do it (not an active "
+                 "user, or not a member of this body now). Choose others and send the form "
+                 "again.", names=", ".join(limit))
     if rule == "type":
         return _("Enter a whole number.") if limit == "integer" else _("Enter a valid value.")
     if rule == "format":

@@ -15,7 +15,7 @@ from engine import tasks, worklist
 from engine.clock import now
 from engine.errors import Conflict, EngineError, InvalidInput, NotAllowed, NotFound
 from engine.forms import FormRejected
-from engine.runtime import StepFailed
+from engine.runtime import AssigneeRefused, StepFailed
 from engine.worklist import TaskView
 
 from ..auth import form_expired
@@ -134,6 +134,8 @@ def submit(task_id: int) -> ResponseReturnValue:
     except Conflict:
         flash(_("This task changed while you were working on it."), "error")
         return redirect(url_for("inbox.show", task_id=task_id))
+    except AssigneeRefused as err:
+        return _render_task(view, form, {"": ("assignee", err.usernames)})
     except StepFailed:
         return _refused(409, _("The process stopped with an error after this step. Your answers "
                                "were not saved. Please tell the owner of the process."))
@@ -166,7 +168,8 @@ def _visible(task_id: int) -> TaskView | None:
 def _render_task(view: TaskView, submitted: MultiDict[str, str] | None = None,
                  rules: dict[str, tuple[str, Any]] | None = None,
                  extra_row: str | None = None) -> tuple[str, int]:
-    fields = fields_of(view.schema or NO_FORM, view.ui_schema, submitted, extra_row)
+    fields = fields_of(view.schema or NO_FORM, view.ui_schema, submitted, extra_row,
+                       values=view.values, locale=current_language())
     problems = by_field(fields, rules or {})
     status = 422 if problems else 200
     return render_template("inbox/task.html", view=view, task=view.task, fields=fields,
