@@ -15,6 +15,7 @@ from .meeting_calendar import (
     reminder_before,
     year_of,
 )
+from .membership import meeting_invitees
 from .notices import escalate, send_reminder
 from .organisations import register_partner_operator
 from .portfolio import change_portfolio_holders_operator, check_appointee, council_term_end_iso
@@ -51,6 +52,8 @@ HELPERS: dict[str, Callable[..., Any]] = {
     # reminders before a deadline and escalation of overdue work (issue 4):
     "send_reminder": send_reminder,
     "escalate": escalate,
+    # meeting: whom a meeting may invite (its body's members, other users as guests):
+    "meeting_invitees": meeting_invitees,
     # meeting_frequency (MTG-1..MTG-4): workflows/compliance.py
     "plan_extra_meeting": plan_extra_meeting,
 }

@@ -21,6 +21,8 @@ MEMBERS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
                    ("gerda", ("Secretaris",))],
     "stamtafel": [("tom", ("Lid",)), ("tineke", ("Lid",)), ("theo", ("Voorzitter", "Lid")),
                   ("nina", ("Secretaris",))],
+    "regiegroep_gedwongen_zorg": [("rik", ("Lid",)), ("roos", ("Voorzitter", "Lid")),
+                                  ("ruud", ("Secretaris",))],
 }
 
 

@@ -13,6 +13,7 @@ from engine import instances, tasks, timers
 from engine.clock import LOCAL_ZONE, now
 from engine.db import Database
 from engine.errors import NotAllowed
+from engine.forms import FormRejected, form_schema, form_values
 from engine.models import ProcessInstance
 
 from ..conftest import BPMN
@@ -28,6 +29,7 @@ from .meeting_support import (
 )
 
 REGIEKAMER = ["anna", "bert", "carl", "dirk", "vera"]
+REGIEKAMER_BY_NAME = sorted(REGIEKAMER)  # as the choices are offered: by display name
 WORKFLOW = {"titel": "Werkproces complexe casuïstiek", "voorstel": "Vaststellen.", "bron": "lid",
             "ingebracht_door": "anna"}
 ANNUAL_PLAN = {"titel": "Uitvoering jaarplan", "voorstel": "Twee extra casusregisseurs.",
@@ -109,7 +111,7 @@ def test_a_regiekamer_meeting_with_two_items_reports_to_the_stuurgroep(db: Datab
     assert refresh(meeting, db).stage == "Agenda en stukken verzonden"
 
     complete(db, "sara", "Aanwezigheid registreren",
-             {"aanwezigen": ["anna", "bert", "carl", "vera"], "afwezigen": ["dirk"]})
+             {"aanwezigen": ["anna", "bert", "carl", "vera"]})  # dirk is absent
     assert refresh(meeting, db).stage == "Vergadering geopend"
 
     # One decision per agenda item; the absent member gives written input on both (DEC-2).
@@ -160,8 +162,7 @@ def test_a_stamtafel_meeting_advises_and_has_no_higher_body_to_report_to(db: Dat
     for member in ("tom", "tineke"):
         complete(db, member, "Agendapunten aandragen", NO_ITEMS)
     prepare_agenda(db, "nina", [{**WORKFLOW, "ingebracht_door": "nina", "bron": "secretaris"}])
-    complete(db, "nina", "Aanwezigheid registreren",
-             {"aanwezigen": ["tom", "tineke"], "afwezigen": []})
+    complete(db, "nina", "Aanwezigheid registreren", {"aanwezigen": ["tom", "tineke"]})
     vote(db, {"tom": "voor", "tineke": "voor"})
     complete(db, "nina", "Advies adresseren", {"advies_aan": "vvg_veilig_thuis",
                                                "advies": "Werkproces overnemen."})
@@ -196,7 +197,7 @@ def test_a_member_who_lets_the_deadline_pass_does_not_hold_up_the_agenda(db: Dat
 @pytest.mark.usefixtures("governance")
 def test_only_members_of_the_body_see_and_do_its_meeting_work(db: Database) -> None:
     """MTG-8: meetings are not public; another body's member neither sees nor does the work,
-    even when named as a member by mistake."""
+    and cannot be named as a member."""
     start(db, "regiekamer", "sara")
     planning = named_tasks(db, "sara", "Vergadering plannen")[0]
     assert tasks.inbox(db, "gerda") == []  # the Stuurgroep's secretary
@@ -205,12 +206,61 @@ def test_only_members_of_the_body_see_and_do_its_meeting_work(db: Database) -> N
     with pytest.raises(NotAllowed, match="Secretaris"):
         tasks.complete_task(db, planning.id, "anna", {})  # a member, not the secretary
 
-    plan(db, "sara", ["anna", "stef"])  # stef sits in the Stuurgroep, not in the Regiekamer
+    with pytest.raises(FormRejected) as refused:  # stef sits in the Stuurgroep
+        plan(db, "sara", ["anna", "stef", "onbekend.persoon"])
+    assert refused.value.rules == {"leden.1": ("enum", REGIEKAMER_BY_NAME),
+                                   "leden.2": ("enum", REGIEKAMER_BY_NAME)}
+    assert named_tasks(db, "sara", "Vergadering plannen")[0].id == planning.id
     assert tasks.inbox(db, "stef") == []
-    ask_stef = next(t for t in tasks.tasks_of_instance(db, planning.instance_id)
-                    if t.assignee == "stef")
-    with pytest.raises(NotAllowed, match="Lid"):
-        tasks.complete_task(db, ask_stef.id, "stef", NO_ITEMS)
+
+
+@pytest.mark.usefixtures("governance")
+def test_the_members_of_the_body_are_proposed_and_guests_chosen_from_the_users(
+        db: Database) -> None:
+    """MTG-5: the invitation comes from the body's membership: every member is proposed (and
+    can be unticked), every other user can be a guest; a guest is asked for nothing."""
+    start(db, "regiekamer", "sara")
+    planning = named_tasks(db, "sara", "Vergadering plannen")[0]
+    fields = form_schema(planning)["properties"]
+    members = [o["const"] for o in fields["leden"]["items"]["anyOf"]]
+    guests = [o["const"] for o in fields["gasten"]["items"]["anyOf"]]
+    assert sorted(members) == sorted(REGIEKAMER)
+    assert "sara" not in members and {"sara", "stef", "tom"} <= set(guests)
+    assert not set(members) & set(guests)
+    assert form_values(planning) == {"leden": members}
+    complete(db, "sara", "Vergadering plannen", {
+        "vergaderdatum": "2027-03-15", "locatie": "Zutphen", "aanleiding": "regulier",
+        "leden": ["anna", "bert"], "gasten": ["stef"]})
+    assert {t.assignee for t in named_tasks(db, "anna", "Agendapunten aandragen")} == {"anna"}
+    assert named_tasks(db, "carl", "Agendapunten aandragen") == []  # unticked
+    assert tasks.inbox(db, "stef") == []
+    for member in ("anna", "bert"):
+        complete(db, member, "Agendapunten aandragen", NO_ITEMS)
+    prepare_agenda(db, "sara", [WORKFLOW])
+    [attendance] = named_tasks(db, "sara", "Aanwezigheid registreren")
+    options = form_schema(attendance)["properties"]["aanwezigen"]["items"]["anyOf"]
+    assert [o["const"] for o in options] == ["anna", "bert"]  # the invited members only
+    assert form_values(attendance) == {"aanwezigen": ["anna", "bert"]}
+    complete(db, "sara", "Aanwezigheid registreren", {"aanwezigen": ["anna"]})
+    assert [t.name for t in tasks.inbox(db, "bert")] == ["Schriftelijke inbreng leveren"]
+
+
+@pytest.mark.usefixtures("governance")
+def test_a_meeting_date_in_the_past_is_refused(db: Database) -> None:
+    start(db, "regiekamer", "sara")
+    with pytest.raises(FormRejected) as refused:
+        plan(db, "sara", ["anna"], date="2020-01-01")
+    assert refused.value.problems == {"vergaderdatum": "must be 2027-02-08 or later"}
+    plan(db, "sara", ["anna"], date="2027-02-08")  # today is allowed
+
+
+def test_a_body_without_members_cannot_meet(db: Database) -> None:
+    with time_machine.travel(PREPARING, tick=False):
+        deploy_governance(db)
+        make_members(db, "stuurgroep")
+        meeting = start(db, "regiekamer", "gerda")
+    assert meeting.status == "failed"
+    assert "Regiekamer ZVH has no members on 2027-02-08" in meeting.error
 
 
 # The diagrams themselves: what process owners open in the editor.

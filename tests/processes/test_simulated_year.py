@@ -30,9 +30,7 @@ from .test_case_reflection import CASE, METHOD, PROPOSAL
 
 YEAR = 2027
 REGIEGROEP = "regiegroep_gedwongen_zorg"
-BODY_MEMBERS = {**MEMBERS, REGIEGROEP: [("greet", ("Lid",)), ("gijs", ("Voorzitter", "Lid")),
-                                        ("gina", ("Secretaris",))]}
-# Roles held for the whole network (no body as scope): who does their tasks.
+# Who does the tasks of the other lanes (a name such as "Lid DVO" is Lid held for the DVO).
 NETWORK = {"Manager ZVH": "mia", "Voorzitter DVO": "dora", "Lid DVO": "dave",
            "Netwerksecretaris": "nora", "Lid Stamtafel": "lars", "Gespreksleider": "gert",
            "Voorzitter Stamtafel": "tess"}
@@ -46,12 +44,7 @@ OVERDUE_ITEM = {"titel": "Uitbreiding casusregie", "voorstel": "Twee extra casus
 
 
 def people(db: Database) -> None:
-    for body, members in BODY_MEMBERS.items():
-        if body != REGIEGROEP:
-            make_members(db, body)
-        else:
-            for username, roles in members:
-                make_user(db, username, *roles, scope=body)
+    make_members(db, *MEMBERS)
     for role, username in NETWORK.items():
         make_user(db, username, role)
     for username in HOLDERS.values():
@@ -59,13 +52,13 @@ def people(db: Database) -> None:
 
 
 def holder(role: str, scope: str | None) -> str:
-    if scope in BODY_MEMBERS:
-        return next(u for u, roles in BODY_MEMBERS[scope] if role in roles)
+    if scope in MEMBERS:
+        return next(u for u, roles in MEMBERS[scope] if role in roles)
     return NETWORK[role]
 
 
 def members_of(body: str) -> list[str]:
-    return [u for u, roles in BODY_MEMBERS[body] if "Lid" in roles]
+    return [u for u, roles in MEMBERS[body] if "Lid" in roles]
 
 
 class Office:
@@ -117,7 +110,7 @@ class Office:
         if today < meeting_day:
             return None
         if task.name == "Aanwezigheid registreren":
-            return user, {"aanwezigen": members_of(body), "afwezigen": []}
+            return user, {"aanwezigen": members_of(body)}
         if task.name == "Stemmen":
             silent = plan["overdue_vote"] and user not in ("anna", "bert")
             return None if silent else (user, {"stemkeuze": "voor"})

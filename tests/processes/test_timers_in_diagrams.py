@@ -99,7 +99,7 @@ def test_mtg1_to_mtg4_meetings_start_as_often_as_each_body_must_meet(db: Databas
     """MTG-1 Stamtafel 4, MTG-2 Regiekamer 4, MTG-3 regiegroep 4, each three weeks before
     the Stamtafel, MTG-4 Stuurgroep 2; MTG-8: each meeting is for its own body only."""
     with time_machine.travel(at("2027-01-01T08:00"), tick=False) as clock:
-        make_members(db, "regiekamer", "stuurgroep", "stamtafel")
+        make_members(db, "regiekamer", "stuurgroep", "stamtafel", "regiegroep_gedwongen_zorg")
         deploy_governance(db)
         year_end = at("2027-12-31T23:59")
         while True:

@@ -32,8 +32,8 @@ def test_widgets_follow_the_schema_and_the_ui_schema() -> None:
     assert chair[2].value == "false"  # the schema's default
     dvo = fields_of(schema("budget-dvo-besluit-schema.json"), {})
     assert [f.widget for f in dvo] == ["radio", "date", "textarea"]
-    presence = fields_of(schema("meeting-aanwezigheid-schema.json"), {})
-    assert [f.widget for f in presence] == ["lines", "lines"]
+    talk = fields_of(schema("reflection-gesprek-schema.json"), {})
+    assert ("betrokken_organisaties", "lines") in [(f.name, f.widget) for f in talk]
 
 
 def test_numbers_are_read_as_people_of_the_language_write_them() -> None:
@@ -58,7 +58,7 @@ def test_yes_no_lists_and_empty_fields() -> None:
         {"colleges_betrokken": "true", "db_politie_betrokken": "false",
          "motivering_voorzitter": ""}), "nl")
     assert (data, problems) == ({"colleges_betrokken": True, "db_politie_betrokken": False}, {})
-    data, _problems = read_submission(schema("meeting-aanwezigheid-schema.json"), MultiDict(
+    data, _problems = read_submission(schema("decision-start-schema.json"), MultiDict(
         {"aanwezigen": "anna\r\n bert \n\n", "afwezigen": ""}), "nl")
     assert data == {"aanwezigen": ["anna", "bert"]}
 
