@@ -46,7 +46,8 @@ def validate_sources(db: Database, sources: list[Source]) -> list[ProcessDraft]:
         raise DeploymentRejected(["no BPMN file given: nothing to deploy"])
     with db.reading() as session:
         roles = set(session.scalars(select(Role.name)))
-        catalogue = Catalogue(sources, lambda key: _latest_xml(session, key), roles)
+        catalogue = Catalogue(sources, lambda key: _latest_xml(session, key), roles,
+                              lambda key: _latest_resources(session, key))
         drafts = catalogue.check()
     if catalogue.problems:
         raise DeploymentRejected(catalogue.problems)
@@ -125,6 +126,11 @@ def list_definitions(session: Session) -> list[ProcessDefinition]:
 def _latest_xml(session: Session, key: str) -> str | None:
     definition = latest_definition(session, key)
     return definition.bpmn_xml if definition else None
+
+
+def _latest_resources(session: Session, key: str) -> dict[str, str]:
+    definition = latest_definition(session, key)
+    return dict(definition.resources) if definition else {}
 
 
 def specs_for(session: Session, definition: ProcessDefinition) -> tuple[Any, dict[str, Any]]:

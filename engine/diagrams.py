@@ -202,9 +202,11 @@ class Catalogue:
 
     def __init__(self, sources: list[Source],
                  deployed_bpmn: Callable[[str], str | None] = lambda key: None,
-                 known_roles: set[str] | None = None) -> None:
+                 known_roles: set[str] | None = None,
+                 deployed_forms: Callable[[str], dict[str, str]] = lambda key: {}) -> None:
         self.sources = sources
         self.deployed_bpmn = deployed_bpmn
+        self.deployed_forms = deployed_forms
         # None: roles are not checked (validation without a database).
         self.known_roles = known_roles
         self.problems = Problems()
@@ -284,6 +286,7 @@ class Catalogue:
         resources: dict[str, str] = {}
         for process_spec in [spec, *subprocesses.values()]:
             if process_spec.file != source.name:
+                self._add_callee_forms(process_spec, resources)
                 continue
             for task_spec in process_spec.task_specs.values():
                 self._check_task(source, task_spec, resources, root=process_spec is spec)
@@ -295,6 +298,23 @@ class Catalogue:
         if len(self.problems) > before:
             return None
         return ProcessDraft(key, spec.description or key, source.name, source.text, resources)
+
+    def _add_callee_forms(self, process_spec: Any, resources: dict[str, str]) -> None:
+        """The user tasks of a called process run in the caller's instances and show their
+        forms there: the caller's version keeps those forms too (from this deployment, else
+        from the called process's latest version; its own deployment checked them)."""
+        deployed: dict[str, str] | None = None
+        for task_spec in process_spec.task_specs.values():
+            if not isinstance(task_spec, UserTask):
+                continue
+            named = [properties_of(task_spec).get(p) for p in (FORM_PROPERTY, UI_FORM_PROPERTY)]
+            for form in {Path(n).name for n in named if n}:
+                if form in self.forms:
+                    resources[form] = self.forms[form].text
+                    continue
+                deployed = self.deployed_forms(process_spec.name) if deployed is None else deployed
+                if form in deployed:
+                    resources[form] = deployed[form]
 
     def _add_deployed_callees(self, parser: Any, key: str) -> None:
         """Call activities may call processes deployed earlier; fetch those not in this batch."""

@@ -196,8 +196,8 @@ def end_role(db: Database, username: str, role: str, *, scope: str | None = None
         running = [a for a in user.assignments if a.role == role and a.scope == scope
                    and (a.valid_until is None or a.valid_until >= day)]
         if not running:
-            raise NotFound(f"{username} holds {_described(role, scope)} after "
-                           f"{day.isoformat()} no longer")
+            raise NotFound(f"{username} holds no {_described(role, scope)} that runs past "
+                           f"{day.isoformat()}")
         for assignment in running:
             if assignment.valid_from > day:  # planned to start later: it never starts
                 raise Conflict(f"{username} holds {_described(role, scope)} only from "

@@ -1,8 +1,9 @@
 """Demo data: the role catalogue, the partner organisations and demo users.
 
 The demo users follow the one model of membership: a body's chair, secretary and members hold
-their body role for that body; everyone else holds a catalogue role. Every process of the
-catalogue has somebody to do each of its tasks.
+their body role for that body, besides the catalogue roles some of them hold. Every body has
+a chair, a secretary and members, so every process of the catalogue has somebody to do each
+of its tasks (tests/processes/test_everyone_has_work.py checks it).
 """
 
 from __future__ import annotations
@@ -47,17 +48,23 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("portefeuillehouder.zorg", "Wethouder zorg, portefeuillehouder ZVH",
              (("Portefeuillehouder ZVH", None), (MEMBER, "vvg_veilig_thuis"),
               (MEMBER, "stamtafel"))),
-    # The netwerksecretaris supports the Stamtafel and the VvG Veilig Thuis and chairs the
-    # Advies- en implementatieoverleg.
+    # The netwerksecretaris supports the Stamtafel and the VvG Veilig Thuis, chairs the
+    # Advies- en implementatieoverleg and sits in the Secretarissenoverleg.
     DemoUser("netwerksecretaris", "Netwerksecretaris",
              (("Netwerksecretaris", None), (SECRETARY, "stamtafel"),
-              (SECRETARY, "vvg_veilig_thuis"), (CHAIR, "advies_implementatieoverleg"))),
+              (SECRETARY, "vvg_veilig_thuis"), (CHAIR, "advies_implementatieoverleg"),
+              (CHAIR, "secretarissenoverleg"), (SECRETARY, "secretarissenoverleg"),
+              (MEMBER, "secretarissenoverleg"))),
     # The Stamtafel's chair is independent: chair, not member.
     DemoUser("voorzitter.stamtafel", "Onafhankelijk voorzitter Stamtafel",
              ((CHAIR, "stamtafel"),)),
     DemoUser("lid.stamtafel", "Lid Stamtafel", ((MEMBER, "stamtafel"),)),
     DemoUser("voorzitter.dvo", "Voorzitter DVO", ((CHAIR, "dvo"), (MEMBER, "dvo"))),
+    DemoUser("secretaris.dvo", "Secretaris DVO", ((SECRETARY, "dvo"),
+                                                  (MEMBER, "secretarissenoverleg"))),
     DemoUser("lid.dvo", "Burgemeester, lid DVO", ((MEMBER, "dvo"),)),
+    DemoUser("voorzitter.vvg_veilig_thuis", "Voorzitter VvG Veilig Thuis",
+             ((CHAIR, "vvg_veilig_thuis"), (MEMBER, "vvg_veilig_thuis"))),
     DemoUser("lid.vvg_veilig_thuis", "Wethouder, lid VvG Veilig Thuis",
              ((MEMBER, "vvg_veilig_thuis"),)),
     *_body("regiekamer", "Regiekamer"),
@@ -66,10 +73,15 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("portefeuillehouder.gedwongen.zorg", "Portefeuillehouder gedwongen zorg",
              (("Portefeuillehouder gedwongen zorg", None), (MEMBER, "stamtafel"))),
     DemoUser("gespreksleider", "Gespreksleider casusreflectie", (("Gespreksleider", None),)),
-    DemoUser("procesregisseur", "Procesregisseur", (("Procesregisseur", None),)),
-    DemoUser("casusregisseur", "Casusregisseur", (("Casusregisseur", None),)),
-    DemoUser("procesondersteuner", "Procesondersteuner", (("Procesondersteuner", None),)),
-    DemoUser("informatiecoordinator", "Informatiecoördinator", (("Informatiecoördinator", None),)),
+    # The operational roles; they also form the Advies- en implementatieoverleg.
+    DemoUser("procesregisseur", "Procesregisseur",
+             (("Procesregisseur", None), (MEMBER, "advies_implementatieoverleg"))),
+    DemoUser("casusregisseur", "Casusregisseur",
+             (("Casusregisseur", None), (MEMBER, "advies_implementatieoverleg"))),
+    DemoUser("procesondersteuner", "Procesondersteuner",
+             (("Procesondersteuner", None), (SECRETARY, "advies_implementatieoverleg"))),
+    DemoUser("informatiecoordinator", "Informatiecoördinator",
+             (("Informatiecoördinator", None), (MEMBER, "advies_implementatieoverleg"))),
     DemoUser("beheerder", "Beheerder", (("Beheerder", None),)),
 )
 

@@ -242,7 +242,13 @@ def test_the_members_of_the_body_are_proposed_and_guests_chosen_from_the_users(
     assert [o["const"] for o in options] == ["anna", "bert"]  # the invited members only
     assert form_values(attendance) == {"aanwezigen": ["anna", "bert"]}
     complete(db, "sara", "Aanwezigheid registreren", {"aanwezigen": ["anna"]})
-    assert [t.name for t in tasks.inbox(db, "bert")] == ["Schriftelijke inbreng leveren"]
+    [written] = tasks.inbox(db, "bert")
+    assert written.name == "Schriftelijke inbreng leveren"
+    # The called decision's forms came with the meeting's version: the page shows them and
+    # the engine checks them.
+    assert "standpunt" in form_schema(tasks.get_task(db, written.id))["properties"]
+    with pytest.raises(FormRejected):
+        tasks.complete_task(db, written.id, "bert", {})
 
 
 @pytest.mark.usefixtures("governance")
