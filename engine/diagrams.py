@@ -95,7 +95,25 @@ class Problems(list[str]):
 
 
 def read_sources(paths: Iterable[Path]) -> tuple[list[Source], Problems]:
-    """Read the files of a deployment; folders contribute their *.bpmn, *.dmn and forms/*.json."""
+    """Read the files of a deployment; folders contribute their *.bpmn, *.dmn and forms/*.json.
+
+    A diagram named on its own brings the forms of the ``forms/`` folder next to it (as
+    ``bpmn/`` keeps them), unless that folder was named too; a form named explicitly wins.
+    """
+    paths = list(paths)
+    sources, problems = _read_paths(paths)
+    known = {s.resource_name for s in sources if s.kind == "form"}
+    for folder in _forms_beside(paths):
+        found, more = _read_paths([folder])
+        for source in found:
+            if source.kind == "form" and source.resource_name not in known:
+                known.add(source.resource_name)
+                sources.append(source)
+        problems.extend(more)
+    return sources, problems
+
+
+def _read_paths(paths: list[Path]) -> tuple[list[Source], Problems]:
     sources, problems = [], Problems()
     for path in paths:
         if path.is_dir():
@@ -110,6 +128,19 @@ def read_sources(paths: Iterable[Path]) -> tuple[list[Source], Problems]:
             if source is not None:
                 sources.append(source)
     return sources, problems
+
+
+def _forms_beside(paths: list[Path]) -> list[Path]:
+    """The forms/ folders next to the diagrams given as files, not already read with a folder."""
+    given = [p.resolve() for p in paths if p.is_dir()]
+    folders: dict[Path, Path] = {}
+    for path in paths:
+        folder = path.parent / "forms"
+        if path.suffix == ".bpmn" and path.is_file() and folder.is_dir():
+            resolved = folder.resolve()
+            if not any(resolved.is_relative_to(g) for g in given):
+                folders.setdefault(resolved, folder)
+    return list(folders.values())
 
 
 def _read_file(path: Path, problems: Problems) -> Source | None:
@@ -338,6 +369,9 @@ class Catalogue:
             return
         if isinstance(task_spec, UserTask):
             self._check_user_task(source, task_spec, resources)
+        elif isinstance(task_spec, StartEvent):
+            # A start form says what a start needs (SpiffArena's way, as on a user task).
+            self._check_forms(source, task_spec, resources)
         if isinstance(task_spec, ScriptTask):
             self._check_code(source, element, name, task_spec.script, compile_script, "script")
         # SpiffWorkflow keeps a start event's post-script as an extension only; the engine runs it.
@@ -402,6 +436,12 @@ class Catalogue:
         if properties.get(ASSIGNEE_PROPERTY):
             self._check_code(source, element, name, properties[ASSIGNEE_PROPERTY],
                              compile_expression, "assignee expression")
+        self._check_forms(source, task_spec, resources)
+
+    def _check_forms(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
+        """The forms an element names must be in the deployment; they join its resources."""
+        element, name = task_spec.bpmn_id, task_spec.bpmn_name
+        properties = properties_of(task_spec)
         for prop in (FORM_PROPERTY, UI_FORM_PROPERTY):
             form_name = properties.get(prop)
             if not form_name:

@@ -19,6 +19,7 @@ from .identity import ADMIN_ROLE, holds_role, require_active_user
 from .models import HumanTask, ProcessInstance
 from .runtime import StepFailed, advance, open_workflow, run_start_script, save
 from .spiff import STATE_FORMAT, dump_workflow, new_workflow
+from .start_data import check_start_data, supply_timer_start
 from .timer_events import begin_at, settle_start, start_script
 
 STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
@@ -45,10 +46,13 @@ def start_instance(db: Database, key: str, *, title: str | None = None,
 
     ``actor`` None means the system (a timer). ``start_event`` names the timer start event
     this instance is an occurrence of; by hand, the plain start event is taken (or the first
-    timer start event when there is none). A step that fails leaves the instance ``failed``
-    at its start, with the error kept.
+    timer start event when there is none). Data that does not fit the start event's form is
+    refused (FormRejected) and nothing is stored. A step that fails leaves the instance
+    ``failed`` at its start, with the error kept.
     """
-    data = check_data(data)
+    # A copy: _create completes it (a timer start's occurrence), and a failed start is then
+    # recorded with the same data as the attempt.
+    data = dict(check_data(data))
     if title is not None and len(title) > 300:
         raise InvalidInput("a title has at most 300 characters", {"title": "too long"})
     how = {"title": title, "data": data, "actor": actor, "scope": scope,
@@ -94,6 +98,8 @@ def _create(session: Session, key: str, title: str | None, data: dict[str, Any],
         start_spec = begin_at(workflow, start_event)
     except ValueError as err:
         raise InvalidInput(str(err), {"start_event": str(err)}) from err
+    scope = supply_timer_start(start_spec, data, scope)
+    check_start_data(definition, start_spec, data)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(data)
     instance = ProcessInstance(

@@ -118,6 +118,12 @@ def take_occurrence(schedule: TimerSchedule, moment: datetime) -> tuple[datetime
     return fired, occurrences[:-1]
 
 
+def occurrence_value(moment: datetime) -> str:
+    """The ``occurrence`` of a timer-started instance: Dutch local time, ISO 8601, to the second
+    (as the scheduler gives it; a start by hand at a timer start event gets its own moment)."""
+    return moment.astimezone(LOCAL_ZONE).replace(microsecond=0).isoformat()
+
+
 def occurrence_title(schedule: TimerSchedule, occurrence: datetime) -> str:
     local = occurrence.astimezone(LOCAL_ZONE)
     return f"{schedule.definition.name}: {schedule.name} ({local:%d-%m-%Y})"

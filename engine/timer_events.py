@@ -241,11 +241,25 @@ def timer_kind(definition: Any) -> str:
     return "timeDate"
 
 
+def start_events(process_spec: Any) -> list[Any]:
+    """The start event specs of a process itself (not of its sub-processes), in document order."""
+    return [spec for spec in process_spec.task_specs.values() if isinstance(spec, StartEvent)]
+
+
+def is_timer_start(start_spec: Any) -> bool:
+    return isinstance(getattr(start_spec, "event_definition", None), TimerEventDefinition)
+
+
 def timer_start_events(process_spec: Any) -> list[Any]:
     """The start event specs of a process that carry a timer, in document order."""
-    return [spec for spec in process_spec.task_specs.values()
-            if isinstance(spec, StartEvent)
-            and isinstance(spec.event_definition, TimerEventDefinition)]
+    return [spec for spec in start_events(process_spec) if is_timer_start(spec)]
+
+
+def default_start(start_specs: list[Any]) -> Any:
+    """The start event of a start by hand: the plain one, else the first timer start event."""
+    plain = [s for s in start_specs if isinstance(s.event_definition, PlainStartEventDefinition)]
+    timed = [s for s in start_specs if is_timer_start(s)]
+    return next(iter(plain or timed or start_specs), None)
 
 
 def begin_at(workflow: Any, element_id: str | None) -> Any:
@@ -256,15 +270,10 @@ def begin_at(workflow: Any, element_id: str | None) -> Any:
     """
     starts = [t for t in workflow.get_tasks() if isinstance(t.task_spec, StartEvent)]
     if element_id is None:
-        plain = [t for t in starts
-                 if isinstance(t.task_spec.event_definition, PlainStartEventDefinition)]
-        if plain:
-            return plain[0].task_spec
-        timed = [t for t in starts if isinstance(t.task_spec.event_definition,
-                                                 TimerEventDefinition)]
-        if not timed:
-            return starts[0].task_spec if starts else None
-        element_id = timed[0].task_spec.bpmn_id
+        default = default_start([t.task_spec for t in starts])
+        if not is_timer_start(default):
+            return default
+        element_id = default.bpmn_id
     chosen = [t for t in starts if t.task_spec.bpmn_id == element_id]
     if not chosen:
         names = ", ".join(sorted(t.task_spec.bpmn_id for t in starts)) or "none"

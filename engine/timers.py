@@ -19,13 +19,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from . import audit
-from .clock import LOCAL_ZONE, now
+from .clock import now
 from .db import Database
 from .errors import Conflict, EngineError
 from .instances import record_failure, start_failed_in, start_in
 from .models import ProcessInstance, TimerSchedule
 from .runtime import StepFailed, advance, open_workflow, save
-from .schedules import occurrence_title, take_occurrence
+from .schedules import occurrence_title, occurrence_value, take_occurrence
 from .timer_events import firing_log
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def _start_occurrence(session: Session, schedule: TimerSchedule,
                       failed: StepFailed | None = None) -> None:
     occurrence, skipped = take_occurrence(schedule, now())
     how = {"title": occurrence_title(schedule, occurrence),
-           "data": {"occurrence": occurrence.astimezone(LOCAL_ZONE).isoformat()},
+           "data": {"occurrence": occurrence_value(occurrence)},
            "actor": None, "scope": schedule.scope, "start_event": schedule.element_id}
     if failed is None:
         instance = start_in(session, schedule.process_key, **how)

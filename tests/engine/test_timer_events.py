@@ -172,7 +172,7 @@ def test_a_timer_start_event_starts_one_instance_per_quarter_on_the_calendar(
 
 def test_a_start_by_hand_takes_the_plain_start_event(db: Database) -> None:
     with at(NOVEMBER):
-        make_user(db, "secretaris", "Secretaris")
+        make_user(db, "secretaris", "Secretaris", scope="stamtafel")
         deploy_data(db, "timer_start.bpmn")
         instance = instances.start_instance(db, "quarterly", actor="secretaris")
         assert instances.instance_data(instance).get("aanleiding") is None

@@ -14,6 +14,7 @@ import pytest
 from engine import audit, deploy, instances, tasks
 from engine.db import Database
 from engine.errors import InvalidInput, NotAllowed
+from engine.forms import FormRejected
 from engine.models import HumanTask, ProcessInstance
 from workflows.subregions import (
     SUBREGIONS,
@@ -161,10 +162,10 @@ def test_six_quarters_are_six_instances_visiting_each_subregion_twice(
 
 
 def test_a_quarter_outside_1_to_4_stops_the_instance_at_its_start(db: Database, people) -> None:
-    """REF-1: the start data must name a real quarter."""
-    failed = _start(db, 2027, 5)
-    assert failed.status == "failed"
-    assert "kwartaal must be 1, 2, 3 or 4" in failed.error
+    """REF-1: the start data must name a real quarter: refused at the start, nothing stored."""
+    with pytest.raises(FormRejected, match="kwartaal: maximum 4"):
+        _start(db, 2027, 5)
+    assert instances.list_instances(db, process=KEY) == []
     assert tasks.inbox(db, "lars") == []
 
 

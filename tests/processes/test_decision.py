@@ -14,6 +14,7 @@ from engine import audit, instances, tasks, timers
 from engine.clock import LOCAL_ZONE, now
 from engine.db import Database
 from engine.errors import Conflict, InvalidInput, NotAllowed
+from engine.forms import FormRejected
 from engine.models import ProcessInstance
 
 from .meeting_support import (
@@ -198,10 +199,10 @@ def test_a_vote_is_personal_and_only_for_members_of_the_body(db) -> None:
     assert refresh(decision, db).status == "running"
 
 
-def test_an_unknown_body_fails_the_decision_at_its_start(db) -> None:
-    decision = start(db, "kookclub", ["anna"])
-    assert decision.status == "failed"
-    assert "kookclub" in decision.error
+def test_an_unknown_body_is_refused_at_the_start(db) -> None:
+    with pytest.raises(FormRejected, match="orgaan: choose one of: stamtafel"):
+        start(db, "kookclub", ["anna"])
+    assert instances.list_instances(db, process="decision") == []
 
 
 def test_a_tie_in_the_stamtafel_ends_without_a_decision(db) -> None:

@@ -15,6 +15,7 @@ from engine import audit, deploy, identity, instances, tasks
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.errors import NotAllowed
+from engine.forms import FormRejected
 from engine.models import AuditEvent, HumanTask, ProcessInstance, RoleAssignment, User
 from engine.runtime import StepFailed, open_workflow
 from workflows.portfolio import (
@@ -253,10 +254,11 @@ def test_an_appointee_gone_before_the_handover_fails_the_instance_with_the_reaso
 
 def test_a_year_without_regular_elections_stops_the_instance_at_its_start(
         db: Database, people, deployed) -> None:
-    """POR-2: the term follows the regular municipal elections."""
-    instance = _start(db, 2027)
-    assert instance.status == "failed"
-    assert "2027 is not the year of a regular municipal election" in instance.error
+    """POR-2: the term follows the regular municipal elections: another year is refused at
+    the start, and nothing is stored."""
+    with pytest.raises(FormRejected, match="verkiezingsjaar: choose one of: 2022, 2026"):
+        _start(db, 2027)
+    assert instances.list_instances(db, process=KEY) == []
 
 
 def test_each_body_appoints_only_in_its_own_lane(db: Database, people, deployed) -> None:

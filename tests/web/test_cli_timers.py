@@ -16,7 +16,7 @@ NOVEMBER = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 def test_govflow_timers_lists_cycle_starts_and_waiting_instances(db: Database, cli) -> None:
     with time_machine.travel(NOVEMBER, tick=False):
-        make_user(db, "secretaris", "Secretaris")
+        make_user(db, "secretaris", "Secretaris", scope="stamtafel")
         deploy_data(db, "timer_start.bpmn", "timer_wait.bpmn")
         started = cli("start", "timer_wait", "--title", "Wacht een dag", "--as", "secretaris")
         assert started.exit_code == 0, started.output
@@ -38,7 +38,7 @@ def test_govflow_timers_lists_cycle_starts_and_waiting_instances(db: Database, c
 def test_govflow_start_at_a_timer_start_event_by_hand(db: Database, cli) -> None:
     """Before the cycle of timer_start (2027) begins: started by hand, not by its timer."""
     with time_machine.travel(NOVEMBER, tick=False):
-        make_user(db, "secretaris", "Secretaris")
+        make_user(db, "secretaris", "Secretaris", scope="stamtafel")
         deploy_data(db, "timer_start.bpmn")
         started = cli("start", "quarterly", "--start-event", "each_quarter", "--as",
                       "secretaris", "--json")
