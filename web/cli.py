@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from engine import audit, deploy, identity, instances, schema, tasks, worklist
 from engine.clock import LOCAL_ZONE, today
 from engine.errors import DeploymentRejected, EngineError
+from engine.start_data import start_info
 from engine.timers import fire_due_timers, upcoming_timers
 from workflows.compliance import check_frequencies, frequency_report
 from workflows.seed import seed as seed_demo
@@ -26,6 +27,7 @@ from . import create_app, schemas
 from .cli_members import member_group, members_command
 from .database import get_db
 from .scheduler import build_scheduler
+from .start_help import start_help
 
 
 class GovflowGroup(FlaskGroup):
@@ -110,20 +112,30 @@ def validate(files: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("key")
 @click.option("--title", help="A title that tells this instance apart (e.g. 'Begroting 2027').")
-@click.option("--data", help="Initial data as a JSON object.")
+@click.option("--data", help="Initial data as a JSON object (see --help-data).")
 @click.option("--scope", help="The body or organisation the instance is about.")
 @click.option("--start-event", metavar="ID",
               help="Start at this timer start event (default: the plain start event).")
-@actor_option
+@click.option("--as", "actor", metavar="USER", help="The user who starts it (required).")
+@click.option("--help-data", is_flag=True, help="Show what data the process needs, and stop.")
 @json_option
 def start(key: str, title: str | None, data: str | None, scope: str | None,
-          start_event: str | None, actor: str, as_json: bool) -> None:
+          start_event: str | None, actor: str | None, help_data: bool, as_json: bool) -> None:
     """Start a new instance of process KEY."""
+    if help_data:
+        click.echo(start_help(start_info(get_db(), key)))
+        return
+    if actor is None:
+        raise click.UsageError("Missing option '--as'.")
     instance = instances.start_instance(get_db(), key, title=title, data=_parse_json(data),
                                         actor=actor, scope=scope, start_event=start_event)
+    if instance.status == "failed":  # recorded, so that it can be seen and repaired
+        click.echo(f"error: instance {instance.id} of {key} failed at its start: "
+                   f"{instance.error}", err=True)
+        raise SystemExit(1)
     _emit(instance, as_json, schemas.InstanceSchema(), lambda i: (
         f"started instance {i.id} of {i.process_key} (version {i.definition.version}): "
-        f"{i.status}" + (f" — {i.error}" if i.error else "")))
+        f"{i.status}"))
 
 
 @main.command("instances")
