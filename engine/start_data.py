@@ -15,20 +15,36 @@ from typing import Any
 from .clock import now
 from .db import Database
 from .deploy import require_latest_definition, specs_for
+from .errors import InvalidInput
 from .forms import FormRejected, definition_form_validator, validate_submission
 from .models import ProcessDefinition
 from .runtime import FORM_PROPERTY, properties_of
 from .schedules import SCOPE_PROPERTY, occurrence_value
 from .timer_events import default_start, is_timer_start, start_events, start_script, timer_kind
 
+# A plain start event's property: the field of the start data that names the instance's scope.
+SCOPE_FIELD_PROPERTY = "scopeField"
+
 
 def supply_timer_start(start_spec: Any, data: dict[str, Any], scope: str | None) -> str | None:
     """A start at a timer start event gets what the scheduler gives: ``occurrence`` (now, when
-    started by hand) and the event's scope, unless the caller gave them. Returns the scope."""
+    started by hand) and the event's scope, unless the caller gave them. A start event with
+    ``scopeField`` is about the body its start data names there. Returns the scope."""
     if not is_timer_start(start_spec):
-        return scope
+        return _scope_of_data(start_spec, data, scope)
     data.setdefault("occurrence", occurrence_value(now()))
     return scope or properties_of(start_spec).get(SCOPE_PROPERTY)
+
+
+def _scope_of_data(start_spec: Any, data: dict[str, Any], scope: str | None) -> str | None:
+    field = properties_of(start_spec).get(SCOPE_FIELD_PROPERTY) if start_spec else None
+    named = data.get(field) if field else None
+    if not isinstance(named, str):
+        return scope
+    if scope is not None and scope != named:
+        raise InvalidInput(f"the scope {scope!r} and the start data's {field} {named!r} differ: "
+                           "the instance is about one body", {"scope": "differs"})
+    return named
 
 
 def start_form(start_spec: Any) -> str | None:

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from engine import deploy, instances
+from engine import deploy, instances, tasks
 from engine.db import Database
 from engine.errors import DeploymentRejected
 from engine.models import AuditEvent, ProcessInstance
@@ -110,3 +110,20 @@ def test_a_start_form_missing_from_the_deployment_is_named(db: Database,
         deploy.validate_files(db, [diagram])
     assert any('element start_cycle "Cyclus gestart": form "budget-start-schema.json" is not '
                "in this deployment" in p for p in rejected.value.problems)
+
+
+def test_a_meeting_is_about_the_body_its_start_data_names(db: Database, cli) -> None:
+    """MTG-8: started without --scope, a meeting is still its body's work (not nobody's)."""
+    with time_machine.travel(MOMENT, tick=False):
+        make_user(db, "gerda", "Secretaris", scope="stuurgroep")
+        make_user(db, "stef", "Lid", scope="stuurgroep")
+        started = cli("start", "meeting", "--data", '{"orgaan": "stuurgroep"}', "--as", "gerda",
+                      "--json")
+        assert started.exit_code == 0, started.output
+        assert json.loads(started.output)["scope"] == "stuurgroep"
+        assert [t.name for t in tasks.inbox(db, "gerda")] == ["Vergadering plannen"]
+        refused = cli("start", "meeting", "--data", '{"orgaan": "stuurgroep"}', "--scope",
+                      "regiekamer", "--as", "gerda")
+    assert refused.exit_code == 1
+    assert "the scope 'regiekamer' and the start data's orgaan 'stuurgroep' differ" \
+        in refused.stderr
