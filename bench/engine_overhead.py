@@ -21,7 +21,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine import deploy, identity, instances, schema, tasks
+from engine import deploy, identity, instances, roles, schema, tasks
 from engine.db import Database
 from workflows.catalogue import ROLES
 
@@ -49,7 +49,7 @@ def engine_step(folder: str, count: int) -> tuple[Callable[[int], object], Datab
     db = Database(f"sqlite:///{folder}/bench.sqlite3")
     schema.upgrade(db)
     with db.transaction() as session:
-        identity.ensure_roles(session, ROLES)
+        roles.ensure_roles(session, ROLES)
     identity.add_user(db, USER, password="password-bench", roles=["Manager ZVH"])
     identity.add_user(db, "ph", password="password-bench", roles=["Portefeuillehouder ZVH"])
     deploy.deploy(db, [DIAGRAM, DATA / "forms"], "bench")

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .clock import now, today
-from .identity import role_catalogue
 from .models import HumanTask, Notification, RoleAssignment, User
+from .roles import role_catalogue
 
 
 def notify(session: Session, kind: str, message: str, *, recipient: str | None = None,

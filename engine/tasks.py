@@ -13,9 +13,10 @@ from .clock import now
 from .db import Database
 from .errors import Conflict, NotAllowed, NotFound
 from .forms import form_validator, validate_submission
-from .identity import held_roles, holds_role, role_catalogue
+from .identity import held_roles, holds_role
 from .instances import check_data, record_failure
 from .models import HumanTask, ProcessInstance
+from .roles import role_catalogue
 from .runtime import (
     AssigneeRefused,
     StepFailed,

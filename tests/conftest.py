@@ -17,6 +17,7 @@ import workflows.models
 from engine import deploy, identity, instances, schema
 from engine.db import Database
 from engine.models import Base, ProcessInstance
+from engine.roles import ensure_roles
 from web import create_app
 from web.database import get_db
 from workflows.catalogue import ROLES
@@ -77,7 +78,7 @@ def db(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) ->
     else:
         database = _postgres_db(request.getfixturevalue("postgres_migrated"))
     with database.transaction() as session:
-        identity.ensure_roles(session, ROLES)
+        ensure_roles(session, ROLES)
     yield database
     database.dispose()
 
@@ -87,7 +88,7 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     """SQLite only, for unit tests that do not depend on the database."""
     database = _sqlite_db(sqlite_template, tmp_path)
     with database.transaction() as session:
-        identity.ensure_roles(session, ROLES)
+        ensure_roles(session, ROLES)
     yield database
     database.dispose()
 

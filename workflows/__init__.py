@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.identity import register_scopes
+from engine.roles import register_scopes
 from engine.spiff import register_script_helpers
 
 from .bodies import BODIES

@@ -8,7 +8,8 @@ case is about (the DVO decides on every budget).
 
 from __future__ import annotations
 
-from engine.identity import ADMIN_ROLE, RoleDefinition
+from engine.identity import ADMIN_ROLE
+from engine.roles import RoleDefinition
 
 CHAIR, SECRETARY, MEMBER = "Voorzitter", "Secretaris", "Lid"
 BODY_ROLES = (CHAIR, SECRETARY, MEMBER)

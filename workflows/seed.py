@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from engine.db import Database
-from engine.identity import add_user, ensure_roles
+from engine.identity import add_user
 from engine.models import User
+from engine.roles import ensure_roles
 
 from .catalogue import CHAIR, MEMBER, ROLES, SECRETARY
 from .organisations import seed_organisations

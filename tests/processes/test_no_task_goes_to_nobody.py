@@ -25,8 +25,8 @@ from engine import deploy, instances, tasks, timers
 from engine.clock import LOCAL_ZONE, today
 from engine.db import Database
 from engine.forms import form_schema, form_values
-from engine.identity import role_catalogue
 from engine.models import HumanTask, ProcessInstance, RoleAssignment, User
+from engine.roles import role_catalogue
 from workflows.seed import DEMO_USERS, seed
 
 from ..conftest import BPMN
