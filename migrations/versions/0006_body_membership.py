@@ -36,11 +36,12 @@ assignments = sa.table('role_assignments', sa.column('role', sa.String),
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('roles') as batch:
-        batch.add_column(sa.Column('needs_scope', sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
-        batch.add_column(sa.Column('base_role', sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column('fixed_scope', sa.String(length=200), nullable=True))
+    # Plain ADD COLUMN, also on SQLite: rebuilding "roles" would trip the foreign keys of the
+    # role assignments that point at it.
+    op.add_column('roles', sa.Column('needs_scope', sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
+    op.add_column('roles', sa.Column('base_role', sa.String(length=200), nullable=True))
+    op.add_column('roles', sa.Column('fixed_scope', sa.String(length=200), nullable=True))
     connection = op.get_bind()
     known = set(connection.scalars(sa.select(roles.c.name)))
     for name in BODY_ROLES:
