@@ -164,16 +164,19 @@ class Answers:
         options = self._options(items)
         if options:
             return options if not self.last else options[-1:]
-        if items.get("type") == "object":  # one row per option of its first choice
+        if items.get("type") == "object":
             return self._rows(items, prop.get("minItems", 1), prop.get("maxItems", 10))
         return [self.value(items) for _ in range(max(prop.get("minItems", 0), 1))]
 
     def _rows(self, items: dict[str, Any], least: int, most: int) -> list[Any]:
+        """One row; where several are needed, one per option of the rows' first choice (a
+        delegation from every sub-region)."""
         choice = next((name for name, p in items.get("properties", {}).items()
                        if self._options(p)), None)
         options = self._options(items["properties"][choice]) if choice else []
+        count = max(least, len(options)) if least > 1 else 1
         rows = []
-        for i in range(min(max(least, len(options), 1), most)):
+        for i in range(min(count, most)):
             row = self.form(items, {})
             if choice:
                 row[choice] = options[i % len(options)]
