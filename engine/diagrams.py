@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -183,17 +184,22 @@ def parse_xml(source: Source, problems: Problems) -> etree._Element | None:
 
 
 def check_form(source: Source, problems: Problems) -> None:
-    try:
-        schema = json.loads(source.text)
-    except json.JSONDecodeError as err:
-        problems.add(source.name, f"line {err.lineno}: invalid JSON: {err.msg}")
-        return
-    if not isinstance(schema, dict):
-        problems.add(source.name, "a form must be a JSON Schema object")
-        return
-    problem = schema_problem(schema)
+    problem = form_problem(source.text)
     if problem:
         problems.add(source.name, problem)
+
+
+@lru_cache(maxsize=1024)
+def form_problem(text: str) -> str | None:
+    """What makes a form's text unusable, or None. Checking a schema against its meta-schema
+    is most of a deployment's work, and a form's text always gets the same answer."""
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as err:
+        return f"line {err.lineno}: invalid JSON: {err.msg}"
+    if not isinstance(schema, dict):
+        return "a form must be a JSON Schema object"
+    return schema_problem(schema)
 
 
 def _local(tag: Any) -> str:
