@@ -20,15 +20,17 @@ from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
 
 from .forms import schema_problem
+from .restricted import code_problem
 from .runtime import ASSIGNEE_PROPERTY, DUE_PROPERTY, FORM_PROPERTY, properties_of
-from .sandbox import ScriptRefused, compile_expression, compile_script
 from .schedules import start_value
-from .spiff import new_parser
+from .spiff import current_script_engine, new_parser
 from .timer_events import start_script, timer_kind
 from .timer_expressions import TimerValueError, check_value, is_literal, unwrap
 
@@ -91,8 +93,9 @@ class ProcessDraft:
 class Problems(list[str]):
     def add(self, source: str, message: str, element: str | None = None,
             name: str | None = None) -> None:
-        where = f'element {element} "{name or ""}": ' if element else ""
-        self.append(f"{source}: {where}{message}")
+        # One line per problem, whatever newlines a name or an error holds.
+        where = f'element {element} "{" ".join((name or "").split())}": ' if element else ""
+        self.append(" ".join(f"{source}: {where}{message}".split()))
 
 
 def read_sources(paths: Iterable[Path]) -> tuple[list[Source], Problems]:
@@ -326,7 +329,8 @@ class Catalogue:
                 self._add_callee_forms(process_spec, resources)
                 continue
             for task_spec in process_spec.task_specs.values():
-                self._check_task(source, task_spec, resources, root=process_spec is spec)
+                self._check_task(source, task_spec, resources, process_spec.name,
+                                 root=process_spec is spec)
         for decision_id in root.xpath(".//spiff:calledDecisionId/text()",
                                       namespaces={"spiff": SPIFF_NS}):
             dmn = parser.dmn_parsers.get(decision_id.strip())
@@ -369,7 +373,7 @@ class Catalogue:
                 pending |= set(parser.get_process_parser(called).called_element_ids()) - seen
 
     def _check_task(self, source: Source, task_spec: Any, resources: dict[str, str],
-                    root: bool) -> None:
+                    process: str, root: bool) -> None:
         element, name = getattr(task_spec, "bpmn_id", None), getattr(task_spec, "bpmn_name", None)
         if element is None:
             return
@@ -379,13 +383,20 @@ class Catalogue:
             # A start form says what a start needs (SpiffArena's way, as on a user task).
             self._check_forms(source, task_spec, resources)
         if isinstance(task_spec, ScriptTask):
-            self._check_code(source, element, name, task_spec.script, compile_script, "script")
+            self._check_code(source, element, name, task_spec.script, "exec", "script")
+        if isinstance(task_spec, ServiceTask):
+            self._check_service(source, task_spec, process)
+        if isinstance(task_spec, MultiInstanceTask):
+            for label, code in (("loop cardinality", task_spec.cardinality),
+                                ("completion condition", task_spec.condition)):
+                if code:
+                    self._check_code(source, element, name, code, "eval", label)
         # SpiffWorkflow keeps a start event's post-script as an extension only; the engine runs it.
         post_script = getattr(task_spec, "postscript", None) or start_script(task_spec)
         for label, code in (("pre-script", getattr(task_spec, "prescript", None)),
                             ("post-script", post_script)):
             if code:
-                self._check_code(source, element, name, code, compile_script, label)
+                self._check_code(source, element, name, code, "exec", label)
         definition = getattr(task_spec, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             self._check_timer(source, task_spec, definition, root)
@@ -394,7 +405,7 @@ class Catalogue:
                                     properties_of(task_spec)[DUE_PROPERTY], "due date")
         for condition, _target in getattr(task_spec, "cond_task_specs", []):
             if condition is not None:
-                self._check_code(source, element, name, condition.args[0], compile_expression,
+                self._check_code(source, element, name, condition.args[0], "eval",
                                  "condition")
 
     def _check_timer(self, source: Source, task_spec: Any, definition: Any, root: bool) -> None:
@@ -422,12 +433,11 @@ class Catalogue:
             except TimerValueError as err:
                 self.problems.add(source.name, f"{label}: {err}", element, name)
         else:
-            try:
-                compile_expression(text)
-            except (ScriptRefused, SyntaxError) as err:
+            problem = code_problem(text, "eval", _operator_advice)
+            if problem:
                 self.problems.add(source.name, f'{label} "{text}" is neither an ISO 8601 value '
                                   "(e.g. P14D, 2027-03-01T10:00, R4/2027-01-15T09:00/P3M) nor an "
-                                  f"allowed expression: {err}", element, name)
+                                  f"allowed expression: {problem}", element, name)
 
     def _check_user_task(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
         element, name = task_spec.bpmn_id, task_spec.bpmn_name
@@ -440,8 +450,8 @@ class Catalogue:
                               f"known roles: {known}", element, name)
         properties = properties_of(task_spec)
         if properties.get(ASSIGNEE_PROPERTY):
-            self._check_code(source, element, name, properties[ASSIGNEE_PROPERTY],
-                             compile_expression, "assignee expression")
+            self._check_code(source, element, name, properties[ASSIGNEE_PROPERTY], "eval",
+                             "assignee expression")
         self._check_forms(source, task_spec, resources)
 
     def _check_forms(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
@@ -460,11 +470,33 @@ class Catalogue:
                 resources[form.resource_name] = form.text
 
     def _check_code(self, source: Source, element: str, name: str | None, code: str,
-                    compile_code: Callable[[str], Any], label: str) -> None:
-        try:
-            compile_code(code)
-        except (ScriptRefused, SyntaxError) as err:
-            self.problems.add(source.name, f"{label} is not allowed: {err}", element, name)
+                    mode: str, label: str) -> None:
+        problem = code_problem(code, mode, _operator_advice)
+        if problem:
+            self.problems.add(source.name, f"{label} is not allowed: {problem}", element, name)
+
+    def _check_service(self, source: Source, task_spec: Any, process: str) -> None:
+        """A service task calls a known operator that its process may use."""
+        element, name = task_spec.bpmn_id, task_spec.bpmn_name
+        environment = current_script_engine().environment
+        operator = task_spec.operation_name or ""
+        if operator not in environment.operators:
+            known = ", ".join(sorted(environment.operators)) or "none"
+            self.problems.add(source.name, f"service task calls the unknown operator "
+                              f"{operator!r}; known: {known}", element, name)
+            return
+        problem = environment.operator_problem(operator, process)
+        if problem:
+            self.problems.add(source.name, problem, element, name)
+        for param, spec in (task_spec.operation_params or {}).items():
+            value = spec.get("value") if isinstance(spec, dict) else spec
+            if isinstance(value, str) and value.strip():
+                self._check_code(source, element, name, value, "eval",
+                                 f"parameter {param} of {operator}")
+
+
+def _operator_advice(name: str) -> str | None:
+    return current_script_engine().environment.operator_problem(name)
 
 
 def _text_of(sources: list[tuple[Source, Any]], name: str) -> str:

@@ -24,6 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .bounds import StepBudget
 from .clock import now
 from .errors import EngineError
 from .form_data import ChoicesMissing, form_context
@@ -103,8 +104,10 @@ def advance(workflow: BpmnWorkflow, session: Session, actor: str | None = None,
             instance_id: int | None = None) -> list[str]:
     """Run every ready engine task; returns the milestones reached, in order."""
     milestones: list[str] = []
+    budget = StepBudget()
 
     def note_milestone(task: Any) -> None:
+        budget.spend(task)
         spec = task.task_spec
         if task.workflow is workflow and isinstance(spec, MILESTONES) and spec.bpmn_name:
             milestones.append(spec.bpmn_name)

@@ -1,148 +1,161 @@
-"""The script sandbox: diagram expressions and scripts, compiled restricted.
+"""The script engine of every workflow: diagram code, restricted and bounded.
 
-Diagrams are edited in the browser, so their code is untrusted. RestrictedPython
-compiles it with every import, every name or attribute starting with an
-underscore (``__class__``, ``__subclasses__``) and ``exec``/``eval`` refused, and
-the code runs with a short list of builtins plus the helper functions that
-``workflows/`` registers. Only the instance data is reachable.
+Diagrams are edited in the browser, so their code is untrusted. It is compiled restricted
+(``restricted``) and runs in a sandbox process with a CPU-time and a memory limit, handing
+back at most the instance-data limit (``sandbox_process``, ``limits``). Only small
+expressions that cannot loop, call or allocate (``akkoord == True``) run in this process.
+Scripts and expressions see the pure helper functions; the helpers that change who may do
+what, or start other work, are operators that only a service task may call, each allowed
+to the processes that declare it (``Operator``).
 """
 
 from __future__ import annotations
 
-import builtins
 import json
-import operator
 from collections.abc import Callable, Mapping
-from functools import lru_cache
-from types import CodeType
+from dataclasses import dataclass
 from typing import Any
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-_EXTRA_BUILTINS: dict[str, Any] = {
-    name: getattr(builtins, name)
-    for name in (
-        "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min",
-        "reversed", "set", "sorted", "sum", "frozenset",
-    )
-}
-_BUILTINS = {
-    name: value
-    for name, value in {**safe_builtins, **_EXTRA_BUILTINS}.items()
-    # setattr/delattr would bypass the attribute guard; classes are no business of a diagram.
-    if name not in {"setattr", "delattr", "__build_class__", "_getattr_"}
-}
+from . import restricted
+from .clock import now
+from .limits import current_limits
+from .restricted import ScriptRefused, compile_expression, compile_script, is_bounded
+from .sandbox_process import Helpers, LimitExceeded, SandboxPool, ScriptError
 
-_INPLACE = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow,
-}
+__all__ = [
+    "LimitExceeded",
+    "Operator",
+    "SandboxEnvironment",
+    "ScriptError",
+    "ScriptRefused",
+    "compile_expression",
+    "compile_script",
+    "script_engine",
+]
 
 
-class ScriptRefused(ValueError):
-    """The code uses something the sandbox does not allow (or does not compile)."""
+@dataclass(frozen=True)
+class Operator:
+    """A service-task operation with effects (roles, partners, notices, other instances).
+
+    ``processes`` are the keys of the processes whose service tasks may call it; None lets
+    every process call it (operators that only read, or notify the task's own people).
+    """
+
+    function: Callable[..., Any]
+    processes: frozenset[str] | None = None
+
+    def allows(self, process: str) -> bool:
+        return self.processes is None or process in self.processes
 
 
-def _inplace(op: str, target: Any, value: Any) -> Any:
-    if op not in _INPLACE:
-        raise ScriptRefused(f"operator {op} is not allowed in a diagram script")
-    return _INPLACE[op](target, value)
-
-
-def _getitem(obj: Any, key: Any) -> Any:
-    return obj[key]
-
-
-_GUARDS: dict[str, Any] = {
-    "__builtins__": _BUILTINS,
-    "__name__": "diagram_script",
-    "__metaclass__": type,
-    "_getattr_": safer_getattr,
-    "_getitem_": _getitem,
-    "_getiter_": iter,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplace,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-}
-
-
-@lru_cache(maxsize=2048)
-def compile_expression(source: str) -> CodeType:
-    """Compile one expression restricted, or raise ``ScriptRefused`` saying why."""
-    result = compile_restricted_eval(source.strip(), filename="<expression>")
-    if result.errors:
-        raise ScriptRefused("; ".join(result.errors))
-    return result.code
-
-
-@lru_cache(maxsize=1024)
-def compile_script(source: str) -> CodeType:
-    """Compile one script restricted, or raise ``ScriptRefused`` saying why."""
-    result = compile_restricted_exec(source, filename="<script>")
-    if result.errors:
-        raise ScriptRefused("; ".join(result.errors))
-    return result.code
+POOL = SandboxPool()
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     """Runs restricted code over the task data, with the registered helpers in scope."""
 
-    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None,
+                 operators: Mapping[str, Operator] | None = None,
+                 pool: SandboxPool = POOL) -> None:
         super().__init__(dict(helpers or {}))
-
-    def _scope(self, data: Mapping[str, Any], external: Mapping[str, Any] | None) -> dict:
-        return {**_GUARDS, **self.globals, **(external or {}), **data}
+        self.operators = dict(operators or {})
+        self.pool, self.helpers = pool, Helpers(self.globals)
 
     def evaluate(self, expression: str, context: dict, external_context: Any = None) -> Any:
-        return eval(compile_expression(expression), self._scope(context, external_context))
+        compile_expression(expression)  # refused code is told here, without a round trip
+        if is_bounded(expression):
+            return restricted.evaluate(expression, context, self.globals, external_context)
+        return self.pool.run("eval", expression, context, external_context, now(),
+                             current_limits(), self.helpers)
 
     def execute(self, script: str, context: dict, external_context: Any = None) -> bool:
+        compile_script(script)
         clashes = set(self.globals).intersection(context)
         if clashes:
-            raise ScriptRefused(
-                f"the data field(s) {', '.join(sorted(clashes))} hide a helper function; "
-                "rename them"
-            )
-        scope = self._scope(context, external_context)
-        exec(compile_script(script), scope)
-        hidden = set(_GUARDS) | set(self.globals) | set(external_context or {})
+            raise ScriptRefused(f"the data field(s) {', '.join(sorted(clashes))} hide a helper "
+                                "function; rename them")
+        result = self.pool.run("exec", script, context, external_context, now(),
+                               current_limits(), self.helpers)
         context.clear()
-        context.update(
-            {k: v for k, v in scope.items() if k not in hidden and not callable(v)}
-        )
+        context.update(result)
         return True
 
     def call_service(self, context: dict, operation_name: str = "", operation_params: Any = None,
                      **_: Any) -> Any:
-        helper = self.globals.get(operation_name)
-        if helper is None:
+        operator = self.operators.get(operation_name)
+        if operator is None:
             raise ScriptRefused(f"there is no service operation named {operation_name!r}")
         params = {k: v.get("value") if isinstance(v, dict) else v
                   for k, v in (operation_params or {}).items()}
         # SpiffWorkflow's service task reads the result as JSON.
-        return json.dumps(helper(**params))
+        return json.dumps(operator.function(**params))
+
+    def operator_problem(self, name: str, process: str | None = None) -> str | None:
+        """Why code may not call ``name`` here (None: it may): operators are for service
+        tasks of the processes that declare them."""
+        operator = self.operators.get(name)
+        if operator is None:
+            return None
+        if process is None:
+            return (f"{name}() may only be called by a service task "
+                    "(spiffworkflow:serviceTaskOperator), not from a script or expression")
+        if not operator.allows(process):
+            allowed = ", ".join(sorted(operator.processes or ()))
+            return f"process {process} may not use the operator {name} (only {allowed})"
+        return None
 
 
 class SandboxScriptEngine(PythonScriptEngine):
+    """Reports every failure of diagram code as one line that names the element."""
+
+    environment: SandboxEnvironment
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except Exception as err:
+            raise _failure(task, f'the expression "{_short(expression)}"', err) from err
+
+    def execute(self, task: Any, script: str, external_context: Any = None) -> bool:
+        try:
+            return self.environment.execute(script, task.data, external_context or {})
+        except Exception as err:
+            raise _failure(task, "the script", err) from err
+
     def call_service(self, task: Any, **kwargs: Any) -> Any:
-        # The base class refers to an undefined name when a service fails; report it plainly.
+        name = kwargs.get("operation_name") or ""
+        problem = self.environment.operator_problem(name, task.workflow.spec.name)
+        if problem:
+            raise WorkflowTaskException(problem, task=task)
         try:
             return self.environment.call_service(task.data, **kwargs)
         except Exception as err:
-            raise WorkflowTaskException(f"service {kwargs.get('operation_name')!r} failed: {err}",
-                                        task=task, exception=err) from err
+            raise _failure(task, f"the service {name!r}", err) from err
 
 
-def script_engine(helpers: Mapping[str, Callable[..., Any]] | None = None) -> PythonScriptEngine:
+def _short(code: str, width: int = 60) -> str:
+    text = " ".join(code.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _failure(task: Any, what: str, err: Exception) -> WorkflowTaskException:
+    if isinstance(err, LimitExceeded):
+        message = f"{what} was stopped: {err}"
+    elif isinstance(err, ScriptError | ScriptRefused):
+        message = f"{what} failed: {err}"
+    else:
+        message = f"{what} failed: {type(err).__name__}: {err}"
+    # Not ``exception=err``: for a NameError SpiffWorkflow would guess a "did you mean" and
+    # fail on names it cannot guess (a class statement, an unbound local).
+    return WorkflowTaskException(" ".join(message.split()), task=task)
+
+
+def script_engine(helpers: Mapping[str, Callable[..., Any]] | None = None,
+                  operators: Mapping[str, Operator] | None = None) -> SandboxScriptEngine:
     """The script engine every workflow runs with."""
-    return SandboxScriptEngine(environment=SandboxEnvironment(helpers))
+    return SandboxScriptEngine(environment=SandboxEnvironment(helpers, operators))

@@ -6,16 +6,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
 from SpiffWorkflow.bpmn.serializer.helpers import EventDefinitionConverter
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import VALIDATOR
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from .sandbox import script_engine
+from .bounds import MULTI_INSTANCE_CLASSES, BoundedParser
+from .sandbox import Operator, SandboxScriptEngine, script_engine
 from .timer_events import (
     CALENDAR_TIMERS,
     PlainStartEventDefinition,
@@ -26,7 +26,9 @@ from .timer_events import (
 STATE_FORMAT = 1
 
 _CONFIG = {
-    **SPIFF_CONFIG,
+    **{spec: converter for spec, converter in SPIFF_CONFIG.items()
+       if spec not in MULTI_INSTANCE_CLASSES},
+    **{ours: SPIFF_CONFIG[theirs] for theirs, ours in MULTI_INSTANCE_CLASSES.items()},
     **dict.fromkeys(CALENDAR_TIMERS.values(), TimerConditionalEventDefinitionConverter),
     TimerStartEventDefinition: TimerConditionalEventDefinitionConverter,
     PlainStartEventDefinition: EventDefinitionConverter,
@@ -34,23 +36,28 @@ _CONFIG = {
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 
 _helpers: dict[str, Callable[..., Any]] = {}
-_engine: PythonScriptEngine = script_engine()
+_operators: dict[str, Operator] = {}
+_engine: SandboxScriptEngine = script_engine()
 
 
-def register_script_helpers(helpers: Mapping[str, Callable[..., Any]]) -> None:
-    """Offer functions to diagram scripts and service tasks (``workflows/`` registers its own)."""
+def register_script_helpers(helpers: Mapping[str, Callable[..., Any]],
+                            operators: Mapping[str, Operator] | None = None) -> None:
+    """Offer pure functions to diagram code, and operators to service tasks
+    (``workflows/`` registers its own). Helpers must be importable by name: they run in the
+    sandbox process."""
     global _engine
     _helpers.update(helpers)
-    _engine = script_engine(_helpers)
+    _operators.update(operators or {})
+    _engine = script_engine(_helpers, _operators)
 
 
-def current_script_engine() -> PythonScriptEngine:
+def current_script_engine() -> SandboxScriptEngine:
     return _engine
 
 
-def new_parser() -> SpiffBpmnParser:
+def new_parser() -> BoundedParser:
     """A parser that reads SpiffArena's extensions and validates against the BPMN schema."""
-    return SpiffBpmnParser(validator=VALIDATOR)
+    return BoundedParser(validator=VALIDATOR)
 
 
 def new_workflow(spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:

@@ -8,11 +8,11 @@ from engine.roles import register_scopes
 from engine.spiff import register_script_helpers
 
 from .bodies import BODIES
-from .helpers import HELPERS
+from .helpers import HELPERS, OPERATORS
 
 
 def init_app(app: Any) -> None:
-    """Offer the domain's helper functions to every diagram script; the bodies are the scopes
-    that body roles are held for."""
-    register_script_helpers(HELPERS)
+    """Offer the domain's helper functions to diagram code and its operators to service tasks;
+    the bodies are the scopes that body roles are held for."""
+    register_script_helpers(HELPERS, OPERATORS)
     register_scopes(BODIES)

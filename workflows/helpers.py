@@ -1,9 +1,16 @@
-"""Functions that diagram scripts, conditions and service tasks may call (via the sandbox)."""
+"""What diagram code may call: pure helpers everywhere, operators from service tasks only.
+
+The helpers compute (dates, majorities, sub-regions) and run in the sandbox process. The
+operators act in the step's transaction; each names the processes allowed to use it, and
+deployment refuses any other use.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from engine.sandbox import Operator
 
 from . import bodies
 from .compliance import plan_extra_meeting
@@ -44,16 +51,21 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "subregion_for": subregion_for,
     "other_subregions": other_subregions,
     "delegation_covers": delegation_covers,
-    # member_admission (ADM-3) and portfolio_appointment (POR-1, POR-2):
-    "register_partner": register_partner_operator,
+    # portfolio_appointment (POR-1, POR-2):
     "council_term_end": council_term_end_iso,
-    "check_appointee": check_appointee,
-    "change_portfolio_holders": change_portfolio_holders_operator,
-    # reminders before a deadline and escalation of overdue work (issue 4):
-    "send_reminder": send_reminder,
-    "escalate": escalate,
-    # meeting: whom a meeting may invite (its body's members, other users as guests):
-    "meeting_invitees": meeting_invitees,
-    # meeting_frequency (MTG-1..MTG-4): workflows/compliance.py
-    "plan_extra_meeting": plan_extra_meeting,
+}
+
+_ANY = None
+OPERATORS: dict[str, Operator] = {
+    # Reads the database: which members a meeting invites, whether an appointee may be one.
+    "meeting_invitees": Operator(meeting_invitees, _ANY),
+    "check_appointee": Operator(check_appointee, _ANY),
+    # Reminds the people of the instance's own open task (issue 4).
+    "send_reminder": Operator(send_reminder, _ANY),
+    # Changes who may do what, who is a partner, or starts or moves other work:
+    "register_partner": Operator(register_partner_operator, frozenset({"member_admission"})),
+    "change_portfolio_holders": Operator(change_portfolio_holders_operator,
+                                         frozenset({"portfolio_appointment"})),
+    "escalate": Operator(escalate, frozenset({"decision"})),
+    "plan_extra_meeting": Operator(plan_extra_meeting, frozenset({"meeting_frequency"})),
 }
