@@ -27,6 +27,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
 
 from .forms import schema_problem
+from .nesting import TOO_DEEP, text_too_deep
 from .restricted import code_problem
 from .runtime import ASSIGNEE_PROPERTY, DUE_PROPERTY, FORM_PROPERTY, properties_of
 from .schedules import start_value
@@ -195,14 +196,21 @@ def check_form(source: Source, problems: Problems) -> None:
 @lru_cache(maxsize=1024)
 def form_problem(text: str) -> str | None:
     """What makes a form's text unusable, or None. Checking a schema against its meta-schema
-    is most of a deployment's work, and a form's text always gets the same answer."""
+    is most of a deployment's work, and a form's text always gets the same answer.
+
+    Depth is measured before parsing: parser and meta-schema check recurse per level."""
+    if text_too_deep(text):
+        return f"form is {TOO_DEEP}"
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as err:
         return f"line {err.lineno}: invalid JSON: {err.msg}"
     if not isinstance(schema, dict):
         return "a form must be a JSON Schema object"
-    return schema_problem(schema)
+    try:
+        return schema_problem(schema)
+    except RecursionError:  # not from nesting (measured above): self-references, say
+        return f"form is {TOO_DEEP}"
 
 
 def _local(tag: Any) -> str:

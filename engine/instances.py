@@ -17,6 +17,7 @@ from .deploy import require_latest_definition, specs_for
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .identity import ADMIN_ROLE, holds_role, require_active_user
 from .models import HumanTask, ProcessInstance
+from .nesting import TOO_DEEP, value_too_deep
 from .runtime import StepFailed, advance, open_workflow, run_start_script, save
 from .spiff import STATE_FORMAT, dump_workflow, new_workflow
 from .start_data import check_start_data, supply_timer_start
@@ -31,6 +32,8 @@ def check_data(data: Any) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise InvalidInput("data must be a JSON object, e.g. {\"year\": 2027}")
+    if value_too_deep(data):  # before the encoder, which recurses per level
+        raise InvalidInput(f"data is {TOO_DEEP}")
     try:
         # NaN and Infinity are not JSON (PostgreSQL refuses them), though Python writes them.
         json.dumps(data, allow_nan=False)

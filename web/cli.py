@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from engine import audit, deploy, identity, instances, schema, tasks, worklist
 from engine.clock import LOCAL_ZONE, today
 from engine.errors import DeploymentRejected, EngineError
+from engine.nesting import TOO_DEEP, text_too_deep
 from engine.start_data import start_info
 from engine.timers import fire_due_timers, upcoming_timers
 from workflows.compliance import check_frequencies, frequency_report
@@ -67,10 +68,13 @@ def _emit(value: Any, as_json: bool, schema_: Schema | None, text: Callable[[Any
 def _parse_json(raw: str | None) -> dict[str, Any] | None:
     if raw is None:
         return None
+    if text_too_deep(raw):  # before the parser, which recurses per level
+        raise click.BadParameter(f"the JSON is {TOO_DEEP}", param_hint="'--data'")
     try:
         return json.loads(raw)
     except json.JSONDecodeError as err:
-        raise click.BadParameter(f"not valid JSON: {err.msg} (column {err.colno})") from err
+        raise click.BadParameter(f"not valid JSON: {err.msg} (column {err.colno})",
+                                 param_hint="'--data'") from err
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

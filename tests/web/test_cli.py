@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..conftest import DATA, make_user
+from ..engine.test_nesting import forms_with, nested_schema
 
 
 def _json(result):
@@ -120,3 +121,22 @@ def test_a_command_on_a_database_that_is_not_migrated_says_so(tmp_path) -> None:
     assert result.output.startswith("error: the database refused (no such table: roles)")
     assert "govflow migrate" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_deeply_nested_form_or_data_is_one_line_not_a_traceback(cli, db, tmp_path) -> None:
+    make_user(db, "mia", "Manager ZVH")
+    forms = forms_with(tmp_path, "draft-schema.json", nested_schema(200_000 // 2))
+    expected = f"{forms / 'draft-schema.json'}: form is nested too deep (more than 64 levels)\n"
+    for command in ("validate", "deploy"):
+        result = cli(command, str(DATA / "two_lanes.bpmn"), str(forms))
+        assert (result.exit_code, result.output) == (1, expected), result.exception
+    deployed = cli("deploy", str(DATA / "two_lanes.bpmn"), str(DATA / "forms"))
+    assert deployed.exit_code == 0  # nothing of the refused deployment was kept
+    assert deployed.output == "two_lanes: version 1 (new)\n"
+
+    deep = '{"a": ' * 200_000 + "1" + "}" * 200_000
+    started = cli("start", "two_lanes", "--as", "mia", "--data", deep)
+    assert started.exit_code == 2, started.exception
+    assert started.output.endswith("Error: Invalid value for '--data': the JSON is nested too "
+                                   "deep (more than 64 levels)\n")
+    assert cli("instances").output == "no instances\n"
