@@ -236,3 +236,14 @@ class Notification(Base):
                                                     index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
     message: Mapped[str] = mapped_column(Text)
+
+
+class SchedulerHeartbeat(Base):
+    """When a scheduler last completed a run, so that /health sees one that stalled."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    # host:pid of the scheduler process.
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    last_completed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

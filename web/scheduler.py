@@ -9,16 +9,19 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.db import Database
+from engine.heartbeat import record_run, this_scheduler
 from engine.timers import fire_due_timers
 from workflows.compliance import check_frequencies
 
 log = logging.getLogger(__name__)
 
 
-def _fire(db: Database) -> None:
+def _fire(db: Database, interval_seconds: int) -> None:
     fired = fire_due_timers(db)
     if fired:
         log.info("fired the timers of %d instance(s)", fired)
+    # Only a completed run counts: /health reports a scheduler whose runs stopped ending.
+    record_run(db, this_scheduler(), interval_seconds)
 
 
 def _check_frequencies(db: Database) -> None:
@@ -30,7 +33,7 @@ def _check_frequencies(db: Database) -> None:
 def build_scheduler(db: Database, interval_seconds: int, *, blocking: bool) -> BaseScheduler:
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
     # One run at a time; a run that was missed (sleep, load) is merged into the next.
-    scheduler.add_job(_fire, "interval", args=[db], seconds=interval_seconds,
+    scheduler.add_job(_fire, "interval", args=[db, interval_seconds], seconds=interval_seconds,
                       id="fire_due_timers", max_instances=1, coalesce=True)
     # MTG-1..MTG-4: a body that can no longer reach its minimum; daily is often enough.
     scheduler.add_job(_check_frequencies, "cron", args=[db], hour=7, minute=0,

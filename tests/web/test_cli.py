@@ -97,7 +97,8 @@ def test_seed_is_idempotent_and_prints_the_demo_logins(cli) -> None:
 def test_health(app) -> None:
     response = app.test_client().get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok",
+                                   "scheduler": "no run completed yet"}
 
 
 def test_health_says_when_the_database_is_not_migrated(tmp_path) -> None:

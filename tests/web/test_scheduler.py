@@ -35,3 +35,24 @@ def test_the_fire_job_moves_a_due_instance_on(db: Database) -> None:
     with time_machine.travel(start + timedelta(days=1, minutes=1), tick=False):
         scheduler.get_job("fire_due_timers").func(*scheduler.get_job("fire_due_timers").args)
     assert instances.get_instance(db, instance.id).status == "completed"
+
+
+def test_health_reports_a_scheduler_that_stopped_completing_runs(app, db: Database) -> None:
+    """A scheduler stuck in a run looks alive to its process; /health sees the stall."""
+    scheduler = build_scheduler(db, 30, blocking=False)
+    fire = scheduler.get_job("fire_due_timers")
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    client = app.test_client()
+    with time_machine.travel(start, tick=False):
+        fire.func(*fire.args)
+    with time_machine.travel(start + timedelta(seconds=85), tick=False):
+        healthy = client.get("/health")
+    assert healthy.status_code == 200 and healthy.get_json()["scheduler"] == "ok"
+    with time_machine.travel(start + timedelta(seconds=95), tick=False):
+        stalled = client.get("/health")
+    assert stalled.status_code == 503
+    assert stalled.get_json()["scheduler"] == ("stalled: no run completed for 95 s "
+                                               "(one every 30 s expected)")
+    with time_machine.travel(start + timedelta(seconds=96), tick=False):
+        fire.func(*fire.args)
+        assert client.get("/health").status_code == 200
