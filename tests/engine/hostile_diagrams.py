@@ -13,15 +13,16 @@ SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 def diagram(key: str, element: str, *, name: str = "Proces", first: str = "x",
-            last: str = "x") -> Source:
+            last: str = "x", role: str = "Manager ZVH", in_lane: tuple[str, ...] = ()) -> Source:
     """``element`` is the XML of the flow nodes under test: flow ``f1`` leads from the start
     to ``first``, flow ``f2`` from ``last`` to the user task ``wait``."""
+    refs = "".join(f"<bpmn:flowNodeRef>{node}</bpmn:flowNodeRef>" for node in in_lane)
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:spiffworkflow="{SPIFF}" id="d_{key}" targetNamespace="http://govflow.example/test">
   <bpmn:process id="{key}" name="{escape(name)}" isExecutable="true">
-    <bpmn:laneSet id="lanes"><bpmn:lane id="lane" name="Manager ZVH">
-      <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane" name="{escape(role)}">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef>{refs}
       <bpmn:flowNodeRef>wait</bpmn:flowNodeRef><bpmn:flowNodeRef>end</bpmn:flowNodeRef>
     </bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
@@ -85,3 +86,8 @@ def service_task(operator: str, **params: str) -> str:
             "</spiffworkflow:serviceTaskOperator></bpmn:extensionElements>"
             "<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>"
             "</bpmn:serviceTask>")
+
+
+def user_task(name: str, *, id: str = "x", outgoing: str = "f2") -> str:
+    return (f'<bpmn:userTask id="{id}" name="{escape(name)}"><bpmn:incoming>f1</bpmn:incoming>'
+            f"<bpmn:outgoing>{outgoing}</bpmn:outgoing></bpmn:userTask>")
