@@ -16,6 +16,7 @@ from .db import Database
 from .deploy import require_latest_definition, specs_for
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .identity import ADMIN_ROLE, holds_role, require_active_user
+from .limits import current_limits
 from .models import HumanTask, ProcessInstance
 from .nesting import TOO_DEEP, value_too_deep
 from .runtime import StepFailed, advance, open_workflow, run_start_script, save
@@ -36,9 +37,13 @@ def check_data(data: Any) -> dict[str, Any]:
         raise InvalidInput(f"data is {TOO_DEEP}")
     try:
         # NaN and Infinity are not JSON (PostgreSQL refuses them), though Python writes them.
-        json.dumps(data, allow_nan=False)
+        size = len(json.dumps(data, allow_nan=False))
     except (TypeError, ValueError) as err:
         raise InvalidInput(f"data cannot be stored as JSON: {err}") from err
+    limits = current_limits()
+    if size > limits.data_bytes:
+        raise InvalidInput(f"data of {size / 1_000_000:.1f} MB is more than the limit of "
+                           f"{limits.describe_data()} per instance")
     return data
 
 

@@ -170,3 +170,19 @@ def test_the_default_limits_stop_a_loop_within_a_second_or_two(sqlite_db: Databa
     with time_machine.travel(NOVEMBER, tick=False):
         instance = _start(sqlite_db, script_task("while True: pass"))
     assert "CPU-time limit of 1 s" in instance.error
+
+
+def test_data_entered_beyond_the_data_limit_is_refused_whole(sqlite_db: Database) -> None:
+    from engine.errors import InvalidInput
+
+    with time_machine.travel(NOVEMBER, tick=False):
+        make_user(sqlite_db, "mia", "Manager ZVH")
+        deploy.deploy_sources(sqlite_db, [diagram("calm", script_task("x = 1"))], "tester")
+        with pytest.raises(InvalidInput, match=r"data of 2\.0 MB is more than the limit of 1 MB"):
+            instances.start_instance(sqlite_db, "calm", actor="mia",
+                                     data={"stuk": "a" * 2_000_000})
+        instance = instances.start_instance(sqlite_db, "calm", actor="mia")
+        [task] = tasks.tasks_of_instance(sqlite_db, instance.id)
+        with pytest.raises(InvalidInput, match="more than the limit"):
+            tasks.complete_task(sqlite_db, task.id, "mia", {"stuk": "a" * 2_000_000})
+    assert tasks.get_task(sqlite_db, task.id).state == "open"
