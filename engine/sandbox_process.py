@@ -73,6 +73,9 @@ class Helpers:
     def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
         self.references = {name: f"{f.__module__}:{f.__qualname__}"
                            for name, f in functions.items()}
+        hidden = [name for name, ref in self.references.items() if "<" in ref]
+        if hidden:  # a lambda or a nested function cannot be imported by the sandbox process
+            raise ValueError(f"helper(s) {', '.join(hidden)} must be module-level functions")
 
 
 class _Process:
