@@ -186,3 +186,19 @@ def test_data_entered_beyond_the_data_limit_is_refused_whole(sqlite_db: Database
         with pytest.raises(InvalidInput, match="more than the limit"):
             tasks.complete_task(sqlite_db, task.id, "mia", {"stuk": "a" * 2_000_000})
     assert tasks.get_task(sqlite_db, task.id).state == "open"
+
+
+@pytest.mark.parametrize(("script", "says"), [
+    ("def f():\n    x = y\n    y = 1\nf()", "UnboundLocalError on line 2"),
+    ("x = onbekend + 1", "NameError on line 1: name 'onbekend' is not defined"),
+])
+def test_a_script_error_fails_the_instance_with_one_clear_line(sqlite_db: Database, script: str,
+                                                               says: str) -> None:
+    """SpiffWorkflow's "did you mean" raised a TypeError of its own on an unbound local, and
+    the instance was not marked failed."""
+    with time_machine.travel(NOVEMBER, tick=False):
+        instance = _start(sqlite_db, script_task(script))
+    assert instance.status == "failed"
+    assert instance.error.startswith('the process stopped with an error at "Rekenen": the script '
+                                     "failed: ")
+    assert says in instance.error and "\n" not in instance.error
