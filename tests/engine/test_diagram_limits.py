@@ -12,6 +12,7 @@ import time_machine
 
 from engine import deploy, instances, tasks, timers
 from engine.db import Database
+from engine.diagrams import Source
 from engine.limits import limits_set
 from engine.models import ProcessInstance
 
@@ -29,9 +30,11 @@ SPINNING = {
 }
 
 
-def _start(db: Database, element: str, key: str = "hostile") -> ProcessInstance:
+def _start(db: Database, element: str | Source, key: str = "hostile") -> ProcessInstance:
+    """Deploy the element (or a whole diagram) and start it as mia."""
     make_user(db, "mia", "Manager ZVH")
-    deploy.deploy_sources(db, [diagram(key, element)], "tester")
+    source = element if isinstance(element, Source) else diagram(key, element)
+    deploy.deploy_sources(db, [source], "tester")
     return instances.start_instance(db, key, actor="mia")
 
 
@@ -90,10 +93,8 @@ def test_a_collection_longer_than_the_instance_limit_stops(sqlite_db: Database) 
     members = script_task("leden = list(range(50))", name="Leden", id="y", outgoing="f0")
     looped = multi_instance(collection="leden", incoming="f0")
     source = diagram("hostile", members + looped + flow("f0", "y", "x"), first="y")
-    make_user(sqlite_db, "mia", "Manager ZVH")
     with time_machine.travel(NOVEMBER, tick=False), limits_set(instances=20):
-        deploy.deploy_sources(sqlite_db, [source], "tester")
-        instance = instances.start_instance(sqlite_db, "hostile", actor="mia")
+        instance = _start(sqlite_db, source)
     assert instance.status == "failed"
     assert "more than 20 times" in instance.error
 
@@ -111,10 +112,8 @@ def test_a_loop_of_scripts_without_a_wait_stops_at_the_task_limit(sqlite_db: Dat
                      first="a", last="g")
     source = type(source)(source.name, source.text.replace(
         flow("f2", "g", "wait"), flow("f2", "g", "wait", "teller < 0")))
-    make_user(sqlite_db, "mia", "Manager ZVH")
     with time_machine.travel(NOVEMBER, tick=False), limits_set(tasks_per_step=200):
-        deploy.deploy_sources(sqlite_db, [source], "tester")
-        instance = instances.start_instance(sqlite_db, "hostile", actor="mia")
+        instance = _start(sqlite_db, source)
     assert instance.status == "failed"
     assert "more than 200 tasks without waiting" in instance.error
 
