@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def current_limits() -> Limits:
 
 
 @contextmanager
-def limits_set(**changes: float) -> Iterator[Limits]:
+def limits_set(**changes: Any) -> Iterator[Limits]:
     """Other limits for a while (tests; a CLI option)."""
     global _current
     previous = _current

@@ -83,7 +83,7 @@ def _one_line(errors: Iterable[str]) -> str:
 def compile_expression(source: str) -> CodeType:
     """Compile one expression restricted, or raise ``ScriptRefused`` saying why."""
     result = compile_restricted_eval(source.strip(), filename="<expression>")
-    if result.errors:
+    if result.errors or result.code is None:
         raise ScriptRefused(_one_line(result.errors))
     return result.code
 
@@ -92,7 +92,7 @@ def compile_expression(source: str) -> CodeType:
 def compile_script(source: str) -> CodeType:
     """Compile one script restricted, or raise ``ScriptRefused`` saying why."""
     result = compile_restricted_exec(source, filename="<script>")
-    if result.errors:
+    if result.errors or result.code is None:
         raise ScriptRefused(_one_line(result.errors))
     return result.code
 
