@@ -7,7 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -142,7 +142,7 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
                     reason: str | None = None) -> ProcessInstance:
     """Stop an instance; its open tasks are cancelled. The starter or a Beheerder may do it."""
     with db.transaction() as session:
-        instance = require_instance(session, instance_id)
+        instance = lock_instance(session, instance_id)
         if instance.status in ("completed", "cancelled"):
             raise Conflict(f"instance {instance_id} is already {instance.status}")
         if actor != instance.started_by and not holds_role(session, actor, ADMIN_ROLE):
@@ -152,9 +152,10 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
         workflow.cancel()
         instance.workflow_json = dump_workflow(workflow)
         instance.status, instance.ended_at, instance.next_timer_at = "cancelled", now(), None
-        for task in session.scalars(select(HumanTask).where(
-                HumanTask.instance_id == instance.id, HumanTask.state == "open")):
-            task.state = "cancelled"
+        # Conditional, like every task transition: a task completed meanwhile stays completed.
+        session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                HumanTask.state == "open")
+                        .values(state="cancelled"))
         audit.record(session, "instance_cancelled", actor, instance_id=instance.id,
                      details={"reason": reason} if reason else {})
         return instance
@@ -162,6 +163,24 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
 
 def require_instance(session: Session, instance_id: int) -> ProcessInstance:
     instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"no process instance {instance_id}")
+    return instance
+
+
+def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """The instance as committed now, its row locked until the transaction ends.
+
+    On PostgreSQL FOR NO KEY UPDATE: commands that change one instance take turns, always
+    taking the instance before its task rows (so they cannot deadlock), while audit rows that
+    refer to it can still be written. SQLite has no row locks: its writers take turns from
+    their first write, and the instance's version turns a step on an older state into a
+    Conflict.
+    """
+    instance = session.scalars(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .with_for_update(key_share=True, of=ProcessInstance)
+        .execution_options(populate_existing=True)).first()
     if instance is None:
         raise NotFound(f"no process instance {instance_id}")
     return instance

@@ -238,6 +238,21 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
 
 
+class AttemptCount(Base):
+    """How often something was tried (signing in) in one fixed window, per key.
+
+    In the database so that every web process counts together; ``key`` is a hash (no
+    addresses or usernames are kept), and rows of windows that have passed are pruned.
+    """
+
+    __tablename__ = "attempt_counts"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
 class SchedulerHeartbeat(Base):
     """When a scheduler last completed a run, so that /health sees one that stalled."""
 

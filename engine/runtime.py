@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .bounds import StepBudget
@@ -191,11 +191,14 @@ def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any])
             select(HumanTask.spiff_task_id, HumanTask.id)
             .where(HumanTask.instance_id == instance.id, HumanTask.state == "open")).all())
     ready_ids = {str(task.id) for task in ready}
-    for spiff_id, row_id in open_rows.items():
-        if spiff_id not in ready_ids:  # gone without completion: boundary event, cancel
-            row = session.get(HumanTask, row_id)
-            if row is not None and row.state == "open":  # not the one completed in this step
-                row.state = "cancelled"
+    # Gone without completion (a boundary event, a cancel): cancelled, if still open. The task
+    # completed in this step was already changed by its own conditional update.
+    gone = [row_id for spiff_id, row_id in open_rows.items() if spiff_id not in ready_ids]
+    if gone:
+        with session.no_autoflush:
+            session.execute(update(HumanTask)
+                            .where(HumanTask.id.in_(gone), HumanTask.state == "open")
+                            .values(state="cancelled"))
     new = [_new_task_row(instance, task) for task in ready if str(task.id) not in open_rows]
     with session.no_autoflush:
         _check_assignees(session, instance, new)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import audit
 from .clock import now
@@ -14,7 +15,7 @@ from .db import Database
 from .errors import Conflict, NotAllowed, NotFound
 from .forms import form_validator, validate_submission
 from .identity import held_roles, holds_role
-from .instances import check_data, record_failure
+from .instances import check_data, lock_instance, record_failure
 from .models import HumanTask, ProcessInstance
 from .roles import role_catalogue
 from .runtime import (
@@ -46,9 +47,7 @@ def require_task(session: Session, task_id: int) -> HumanTask:
 
 
 def _check_may_work_on(session: Session, task: HumanTask, actor: str) -> None:
-    if task.state != "open":
-        by = f" by {task.completed_by}" if task.completed_by else ""
-        raise Conflict(f'task {task.id} "{task.name}" is already {task.state}{by}')
+    _check_open(task)
     if task.instance.status == "failed":
         raise Conflict(f"instance {task.instance_id} has failed ({task.instance.error}); "
                        "it must be repaired before its tasks go on")
@@ -59,24 +58,53 @@ def _check_may_work_on(session: Session, task: HumanTask, actor: str) -> None:
         raise Conflict(f'task {task.id} "{task.name}" is claimed by {task.assignee}')
 
 
+def _check_open(task: HumanTask) -> None:
+    if task.state != "open":
+        by = f" by {task.completed_by}" if task.completed_by else ""
+        raise Conflict(f'task {task.id} "{task.name}" is already {task.state}{by}')
+
+
+def _transition(session: Session, task: HumanTask, seen: str | None, **values: Any) -> None:
+    """Change an open task only if it is still as the command saw it: open, held by ``seen``.
+
+    One conditional UPDATE, checked by its row count: of two transitions at once exactly one
+    matches (on PostgreSQL the second waits for the first and then finds the row changed; on
+    SQLite writers take turns). The loser gets a Conflict that says what happened meanwhile.
+    """
+    changed = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task.id, HumanTask.state == "open",
+               HumanTask.assignee.is_not_distinct_from(seen))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        session.refresh(task)
+        _check_open(task)
+        holder = f"claimed by {task.assignee}" if task.assignee else "given back"
+        raise Conflict(f'task {task.id} "{task.name}" was {holder} just now')
+    for name, value in values.items():
+        set_committed_value(task, name, value)
+
+
 def claim_task(db: Database, task_id: int, actor: str) -> HumanTask:
-    """Take a task so that others of the same role see it is being done."""
+    """Take a task so that others of the same role see it is being done.
+
+    Claiming a task one already holds changes nothing (and writes no audit event).
+    """
     with db.transaction() as session:
         task = require_task(session, task_id)
         _check_may_work_on(session, task, actor)
-        # Conditional update: of two claims at the same moment exactly one wins.
-        claimed = session.execute(
-            update(HumanTask)
-            .where(HumanTask.id == task_id, HumanTask.state == "open",
-                   or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor))
-            .values(assignee=actor)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claimed:
-            raise Conflict(f"task {task_id} was claimed or completed by someone else just now")
+        if task.assignee == actor:
+            return task
+        try:
+            _transition(session, task, None, assignee=actor)
+        except Conflict:
+            if task.state == "open" and task.assignee == actor:
+                return task  # their own claim a moment earlier (a double click)
+            raise
         audit.record(session, "task_claimed", actor, instance_id=task.instance_id,
                      task_id=task.id)
-        session.refresh(task)
         return task
 
 
@@ -84,8 +112,7 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
     """Give a claimed task back to the role."""
     with db.transaction() as session:
         task = require_task(session, task_id)
-        if task.state != "open":
-            raise Conflict(f'task {task_id} "{task.name}" is already {task.state}')
+        _check_open(task)
         if task.assignee is None:
             raise Conflict(f"task {task_id} is not claimed")
         if task.assignee != actor:
@@ -94,7 +121,7 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
         if task.personal:
             raise Conflict(f'task {task_id} "{task.name}" is meant for {actor} personally '
                            "and cannot be given back")
-        task.assignee = None
+        _transition(session, task, actor, assignee=None)
         audit.record(session, "task_unclaimed", actor, instance_id=task.instance_id,
                      task_id=task.id)
         return task
@@ -102,20 +129,27 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
 
 def complete_task(db: Database, task_id: int, actor: str,
                   data: dict[str, Any] | None = None) -> HumanTask:
-    """Complete a task with the data of its form and advance the instance to its next wait."""
+    """Complete a task with the data of its form and advance the instance to its next wait.
+
+    The instance row is locked first (PostgreSQL), so completions of tasks of one instance
+    take turns instead of failing on its version; the task itself changes by a conditional
+    update, so a claim, unclaim or completion of it at the same moment makes one of the two
+    a Conflict. Either everything of the step commits, or nothing.
+    """
     data = check_data(data)
     instance_id = None
     try:
         with db.transaction() as session:
             task = require_task(session, task_id)
             instance_id = task.instance_id
+            instance = lock_instance(session, instance_id)
             _check_may_work_on(session, task, actor)
             validator = form_validator(task)
             if validator is not None:
                 validate_submission(validator, data)
-            task.state, task.assignee = "completed", actor
-            task.completed_at, task.completed_by = now(), actor
-            _run(session, task, task.instance, data)
+            _transition(session, task, task.assignee, state="completed", assignee=actor,
+                        completed_at=now(), completed_by=actor)
+            _run(session, task, instance, data)
             audit.record(session, "task_completed", actor, instance_id=task.instance_id,
                          task_id=task.id, details={"task": task.name, "data": data})
             return task

@@ -1,13 +1,12 @@
-"""Signing in and out with a local account: sessions, CSRF protection, the sign-in rate limit.
+"""Signing in and out with a local account: sessions, CSRF protection, the sign-in limits.
 
 The session cookie is HttpOnly and SameSite=Lax (config), and Secure whenever the request came
 over HTTPS; it lapses after ``PERMANENT_SESSION_LIFETIME`` without a request. Each session
 carries the user's ``session_version``: signing out raises it, so a copy of the cookie is
-worthless afterwards. Sign-in attempts are counted before the password is checked (so parallel
-attempts cannot slip past): per address and username (``LOGIN_RATE_LIMIT``, cleared by a
-successful sign-in) and, more loosely, per username (``LOGIN_USER_RATE_LIMIT``), so nobody
-locks a known user out from one address. A wrong password and an unknown user get the same
-message and take the same time.
+worthless afterwards. How often one may try to sign in is ``sign_in_limit``'s (per address,
+per address and username, and a slowdown per username that the right password gets past;
+counted in the database). A wrong password and an unknown user get the same message and take
+the same time.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     has_request_context,
     redirect,
@@ -30,8 +28,6 @@ from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -43,15 +39,16 @@ from flask_login import (
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine import identity
+from engine.attempts import parse_rate
 
+from . import sign_in_limit
 from .database import get_db
 from .i18n import local_path
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://",
-                  headers_enabled=True)
+LIMIT_SETTINGS = ("LOGIN_ADDRESS_RATE_LIMIT", "LOGIN_RATE_LIMIT", "LOGIN_USER_RATE_LIMIT")
 
 
 class Participant(UserMixin):
@@ -84,10 +81,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    limiter.init_app(app)
+    for setting in LIMIT_SETTINGS:  # a mistyped limit stops the start, not a sign-in
+        parse_rate(str(app.config[setting]))
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, form_expired)
-    app.register_error_handler(429, _too_many_attempts)
 
 
 @login_manager.user_loader
@@ -100,48 +97,23 @@ def _load_participant(session_id: str) -> Participant | None:
         return Participant.of(user)
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _login_user_limit() -> str:
-    return str(current_app.config["LOGIN_USER_RATE_LIMIT"])
-
-
-def _username() -> str:
-    return request.form.get("username", "").strip().lower()
-
-
-def _address_and_username_key() -> str:
-    return f"{get_remote_address()} {_username()}"
-
-
-def _username_key() -> str:
-    return "user:" + _username()
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_address_and_username_key)
-@limiter.limit(_login_user_limit, methods=["POST"], key_func=_username_key)
 def sign_in() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
-    if request.method == "POST":
-        user = identity.verify_password(get_db(), username, request.form.get("password", ""))
-        if user is not None:
-            _forget_attempts()
-            _start_session(Participant.of(user))
-            return redirect(local_path(request.args.get("next")) or url_for("inbox.index"))
-        return render_template("sign_in.html", username=username,
-                               error=_("The username or the password is not right."))
-    return render_template("sign_in.html", username=username, error=None)
-
-
-def _forget_attempts() -> None:
-    """The right password clears this address's count for the user (not the per-user one)."""
-    key = _address_and_username_key()
-    for counted in limiter.current_limits:
-        if key in counted.request_args:
-            limiter.limiter.clear(counted.limit, *counted.request_args)
+    if request.method != "POST":
+        return render_template("sign_in.html", username=username, error=None)
+    if not sign_in_limit.admit(username):
+        return _too_many_attempts(username)
+    sign_in_limit.slow_down(username)
+    user = identity.verify_password(get_db(), username, request.form.get("password", ""))
+    if user is not None:
+        sign_in_limit.succeeded(username)
+        _start_session(Participant.of(user))
+        return redirect(local_path(request.args.get("next")) or url_for("inbox.index"))
+    if sign_in_limit.failed(username):
+        return _too_many_attempts(username)
+    return render_template("sign_in.html", username=username,
+                           error=_("The username or the password is not right."))
 
 
 def _start_session(participant: Participant) -> None:
@@ -171,7 +143,6 @@ def form_expired(error: CSRFError) -> ResponseReturnValue:
     return render_template("error.html", title=_("Form expired"), message=message), 400
 
 
-def _too_many_attempts(error: Exception) -> ResponseReturnValue:
+def _too_many_attempts(username: str) -> ResponseReturnValue:
     message = _("Too many failed attempts to sign in. Wait a minute and try again.")
-    return render_template("sign_in.html", username=request.form.get("username", ""),
-                           error=message), 429
+    return render_template("sign_in.html", username=username, error=message), 429

@@ -32,10 +32,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     # Secure is also set on every request that came over HTTPS (web/auth.py); this forces it.
     SESSION_COOKIE_SECURE = bool(os.environ.get("GOVFLOW_SECURE_COOKIES"))
-    # Sign-in attempts allowed per address and username (a success clears the count), and
-    # per username from anywhere (Flask-Limiter notation).
+    # Sign-in attempts allowed per address (whatever the username), per address and username
+    # (a success clears the count), and failures per username from anywhere, after which
+    # each attempt for that user waits and a wrong password is refused, but the right one
+    # still signs in (web/sign_in_limit.py; notation "5 per minute", "20/hour").
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_ADDRESS_RATE_LIMIT") or "30 per minute"
     LOGIN_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_RATE_LIMIT") or "5 per minute"
     LOGIN_USER_RATE_LIMIT = os.environ.get("GOVFLOW_LOGIN_USER_RATE_LIMIT") or "20 per minute"
+    LOGIN_USER_DELAY_SECONDS = float(os.environ.get("GOVFLOW_LOGIN_USER_DELAY") or 1)
     # A session lapses after this long without a request.
     PERMANENT_SESSION_LIFETIME = timedelta(
         hours=float(os.environ.get("GOVFLOW_SESSION_HOURS") or 8))
