@@ -2,7 +2,9 @@
 and the task and its audit agree with the winner (issue 10).
 
 Each trial lets both commands load the task before either changes it (the moment the old
-read-then-write code lost updates), on two connection pools, as two web processes would.
+read-then-write code lost updates), on two connection pools, as two web processes would. That
+moment exists on PostgreSQL only: on SQLite a command's transaction takes the write lock
+before it reads (BEGIN IMMEDIATE), so commands take turns; the last test shows it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ TRIALS = 40
 DRAFT = "Begroting opstellen"
 DRAFT_DATA = {"basistaken": 1, "toelichting": "x"}
 Command = Callable[[Database, int], Any]
+
+
+ON_POSTGRES = pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 
 
 @pytest.fixture
@@ -99,6 +105,7 @@ def _complete(user: str) -> Command:
     return lambda database, task_id: tasks.complete_task(database, task_id, user, DRAFT_DATA)
 
 
+@ON_POSTGRES
 def test_unclaim_racing_complete_one_wins_and_the_audit_agrees(
         two_managers: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     db = two_managers
@@ -118,6 +125,7 @@ def test_unclaim_racing_complete_one_wins_and_the_audit_agrees(
             assert events == [("task_claimed", "mia"), ("task_completed", "mia")]
 
 
+@ON_POSTGRES
 def test_claim_racing_complete_by_someone_else_one_wins(
         two_managers: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     db = two_managers
@@ -135,6 +143,7 @@ def test_claim_racing_complete_by_someone_else_one_wins(
             assert events == [("task_completed", "max")]
 
 
+@ON_POSTGRES
 def test_two_claims_one_wins(two_managers: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     db = two_managers
     for _ in range(TRIALS):
@@ -145,6 +154,7 @@ def test_two_claims_one_wins(two_managers: Database, monkeypatch: pytest.MonkeyP
         assert _kinds(db, instance.id)[1:] == [("task_claimed", winner)]
 
 
+@ON_POSTGRES
 def test_two_completions_one_wins_and_the_instance_moves_on_once(
         two_managers: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     db = two_managers
@@ -161,6 +171,7 @@ def test_two_completions_one_wins_and_the_instance_moves_on_once(
         assert instances.get_instance(db, instance.id).lock_version == instance.lock_version + 1
 
 
+@ON_POSTGRES
 def test_a_double_claim_by_the_holder_is_no_conflict(
         two_managers: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two claims by the same person at once (a double click): both return the task."""
@@ -178,3 +189,43 @@ def test_claiming_a_task_one_holds_changes_nothing(two_managers: Database) -> No
     again = tasks.claim_task(db, task.id, "mia")
     assert (again.id, again.assignee, again.state) == (task.id, "mia", "open")
     assert _kinds(db, instance.id)[1:] == [("task_claimed", "mia")]
+
+
+def _unclaim_and_complete_at_once(db: Database, task_id: int) -> list[Any]:
+    other = Database(db.url)
+    start = threading.Barrier(2, timeout=20)
+    outcomes: list[Any] = []
+
+    def run(command: Command, database: Database) -> None:
+        start.wait()
+        try:
+            outcomes.append(command(database, task_id))
+        except Conflict as err:
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=run, args=args) for args in (
+        (lambda d, t: tasks.unclaim_task(d, t, "mia"), db),
+        (lambda d, t: tasks.complete_task(d, t, "mia", dict(DRAFT_DATA)), other))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    return outcomes
+
+
+def test_on_sqlite_commands_take_turns_and_the_second_sees_the_first(sqlite_db: Database) -> None:
+    """Unclaim and complete at once on SQLite: the later one reads what the earlier committed,
+    so exactly one wins and the task agrees with it."""
+    make_user(sqlite_db, "mia", "Manager ZVH")
+    deploy_data(sqlite_db, "two_lanes.bpmn")
+    for _ in range(10):
+        _instance, task = _new_draft(sqlite_db)
+        tasks.claim_task(sqlite_db, task.id, "mia")
+        outcomes = _unclaim_and_complete_at_once(sqlite_db, task.id)
+        assert len(outcomes) == 2 and sum(isinstance(o, Conflict) for o in outcomes) <= 1
+        final = tasks.get_task(sqlite_db, task.id)
+        if final.state == "completed":
+            assert final.completed_by == "mia" and final.assignee == "mia"
+        else:
+            assert final.state == "open" and final.assignee is None
