@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
@@ -332,12 +333,20 @@ class Catalogue:
             return None
         before = len(self.problems)
         resources: dict[str, str] = {}
-        for process_spec in [spec, *subprocesses.values()]:
+        specs = [spec, *subprocesses.values()]
+        owners = _owners(specs)
+        for process_spec in specs:
             if process_spec.file != source.name:
                 self._add_callee_forms(process_spec, resources)
                 continue
+            owner = owners.get(process_spec.name, process_spec.name)
+            if owner not in parser.get_process_ids():
+                self.problems.add(source.name, f"the called process {owner} is not executable: "
+                                  'a called process is deployed as a process of its own (set '
+                                  'isExecutable="true")', owner)
+                continue
             for task_spec in process_spec.task_specs.values():
-                self._check_task(source, task_spec, resources, process_spec.name,
+                self._check_task(source, task_spec, resources, owner,
                                  root=process_spec is spec)
         for decision_id in root.xpath(".//spiff:calledDecisionId/text()",
                                       namespaces={"spiff": SPIFF_NS}):
@@ -501,6 +510,21 @@ class Catalogue:
             if isinstance(value, str) and value.strip():
                 self._check_code(source, element, name, value, "eval",
                                  f"parameter {param} of {operator}")
+
+
+def _owners(specs: list[Any]) -> dict[str, str]:
+    """The process each embedded sub-process belongs to (its id is only a name)."""
+    around = {task_spec.spec: process_spec.name for process_spec in specs
+              for task_spec in process_spec.task_specs.values()
+              if isinstance(task_spec, SubWorkflowTask) and not isinstance(task_spec, CallActivity)}
+    owners = {}
+    for name in around:
+        owner, seen = name, set()
+        while owner in around and owner not in seen:  # ids may repeat in a hostile file
+            seen.add(owner)
+            owner = around[owner]
+        owners[name] = owner
+    return owners
 
 
 def _operator_advice(name: str) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 
 from . import restricted
 from .clock import now
@@ -129,13 +130,25 @@ class SandboxScriptEngine(PythonScriptEngine):
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         name = kwargs.get("operation_name") or ""
-        problem = self.environment.operator_problem(name, task.workflow.spec.name)
+        problem = self.environment.operator_problem(name, owning_process(task))
         if problem:
             raise WorkflowTaskException(problem, task=task)
         try:
             return self.environment.call_service(task.data, **kwargs)
         except Exception as err:
             raise _failure(task, f"the service {name!r}", err) from err
+
+
+def owning_process(task: Any) -> str:
+    """The process an element belongs to: an embedded sub-process belongs to the process
+    around it (its id is any name the drawer chose); a called process is its own."""
+    workflow = task.workflow
+    while workflow.parent_task_id is not None:
+        parent = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        if isinstance(parent.task_spec, CallActivity):
+            break
+        workflow = parent.workflow
+    return workflow.spec.name
 
 
 def _short(code: str, width: int = 60) -> str:

@@ -94,13 +94,18 @@ class _Process:
         self.connection = Connection(ours.detach())
         self.cpu: float | None = None  # its CPU seconds when it last answered
 
-    def ask(self, request: tuple, cpu_seconds: float) -> tuple:
+    def ask(self, request: tuple, cpu_seconds: float, max_bytes: int) -> tuple:
         if self.cpu is None:
             self._wait_until_ready()
-        self.connection.send_bytes(pickle.dumps(request, protocol=5))
+        try:
+            self.connection.send_bytes(pickle.dumps(request, protocol=5))
+        except OSError:
+            self.stop()
+            raise LimitExceeded("the sandbox process had stopped; try again") from None
         self._wait(cpu_seconds)
         try:
-            reply = _loads(self.connection.recv_bytes())
+            # A reply is at most the data limit (the worker checked it) and some framing.
+            reply = _loads(self.connection.recv_bytes(maxlength=2 * max_bytes + 65536))
         except (EOFError, OSError):
             self.stop()
             raise LimitExceeded(f"it needed more than the memory limit of {self.memory_mb} MB"
@@ -169,7 +174,7 @@ class SandboxPool:
         with self._slots:
             process = self._take(helpers, limits.memory_mb)
             try:
-                reply = process.ask(request, limits.cpu_seconds)
+                reply = process.ask(request, limits.cpu_seconds, limits.data_bytes)
             finally:
                 self._give_back(process)
         return self._value(reply, limits)

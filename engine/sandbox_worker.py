@@ -17,11 +17,33 @@ import resource
 import sys
 import time
 import traceback
+from datetime import date, timedelta
+from datetime import time as time_of_day
+from decimal import Decimal
 from multiprocessing.connection import Connection
 from typing import Any
 
 from engine import clock
+from engine.nesting import TOO_DEEP, value_too_deep
 from engine.restricted import evaluate, execute
+
+# An error's text goes back this long at most (a message may be built from any data).
+MESSAGE_CHARACTERS = 300
+_STORABLE = (date, time_of_day, timedelta, Decimal)
+
+
+def _as_json(value: Any) -> str:
+    if isinstance(value, _STORABLE):
+        return str(value)
+    raise TypeError(f"a {type(value).__name__} cannot be stored as data")
+
+
+def stored_size(value: Any) -> int:
+    """The size of the value as the engine stores it (JSON, every shared part written out):
+    pickle writes a part that occurs many times once, so its size says nothing."""
+    if value_too_deep(value):
+        raise ValueError(f"the data is {TOO_DEEP}")
+    return len(json.dumps(value, default=_as_json, allow_nan=False))
 
 
 def _import(reference: str) -> Any:
@@ -54,16 +76,23 @@ def answer(request: tuple, helpers: dict[str, Any]) -> tuple:
     try:
         with clock.fixed_at(moment):
             run = evaluate if mode == "eval" else execute
-            value = pickle.dumps(run(source, data, helpers, external), protocol=5)
+            result = run(source, data, helpers, external)
+        value = pickle.dumps(result, protocol=5)
+        # Pickled, a value is at most as large as stored (a big one is told at once); stored,
+        # every part it shares is written out.
+        size = len(value) if len(value) > max_bytes else stored_size(result)
+        if size > max_bytes:
+            return ("too_big", size)
+        return ("ok", value)
     except MemoryError:
         return ("memory",)
     except RecursionError:
         return ("error", "RecursionError", "the code recursed too deeply", None)
     except Exception as err:
-        return ("error", type(err).__name__, str(err), _line_of(err))
-    if len(value) > max_bytes:
-        return ("too_big", len(value))
-    return ("ok", value)
+        message = str(err)
+        if len(message) > MESSAGE_CHARACTERS:
+            message = message[:MESSAGE_CHARACTERS] + "…"
+        return ("error", type(err).__name__, message, _line_of(err))
 
 
 def serve(connection: Connection, helpers: dict[str, Any]) -> None:

@@ -122,3 +122,44 @@ def test_the_catalogue_diagrams_use_their_operators_as_declared(sqlite_db: Datab
         deployed = deploy.deploy(sqlite_db, [BPMN])
     assert {d.key for d in deployed} >= {"portfolio_appointment", "member_admission",
                                          "decision", "meeting_frequency"}
+
+
+def _inside_subprocess(key: str, subprocess_id: str, element: str) -> Source:
+    """``element`` (id x, flows f1/f2 inside) in an embedded sub-process named as another
+    process's key, between the start and the waiting user task."""
+    inner = (f'<bpmn:subProcess id="{subprocess_id}" name="Binnen"><bpmn:incoming>f1'
+             "</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>"
+             '<bpmn:startEvent id="in_start"><bpmn:outgoing>g1</bpmn:outgoing></bpmn:startEvent>'
+             + element.replace("<bpmn:incoming>f1</bpmn:incoming>",
+                               "<bpmn:incoming>g1</bpmn:incoming>")
+                      .replace("<bpmn:outgoing>f2</bpmn:outgoing>",
+                               "<bpmn:outgoing>g2</bpmn:outgoing>")
+             + '<bpmn:endEvent id="in_end"><bpmn:incoming>g2</bpmn:incoming></bpmn:endEvent>'
+             '<bpmn:sequenceFlow id="g1" sourceRef="in_start" targetRef="x" />'
+             '<bpmn:sequenceFlow id="g2" sourceRef="x" targetRef="in_end" />'
+             "</bpmn:subProcess>")
+    return diagram(key, inner, first=subprocess_id, last=subprocess_id)
+
+
+def test_an_embedded_sub_process_named_as_another_process_gets_no_operator(
+        sqlite_db: Database) -> None:
+    """A sub-process's id is only a name: its elements belong to the process around it."""
+    warn = service_task("escalate", role='"Burgemeester"', message='"x"')
+    [problem] = _problems(sqlite_db, _inside_subprocess("evil", "decision", warn))
+    assert "process evil may not use the operator escalate (only decision)" in problem
+
+
+def test_an_embedded_sub_process_named_as_another_process_is_refused_at_run_time(
+        sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.models import Notification
+
+    make_user(sqlite_db, "mia", "Manager ZVH")
+    warn = service_task("escalate", role='"Burgemeester"', message='"x"')
+    monkeypatch.setattr(Catalogue, "_check_service", lambda *args: None)
+    with time_machine.travel(NOVEMBER, tick=False):
+        deploy.deploy_sources(sqlite_db, [_inside_subprocess("evil", "decision", warn)], "t")
+        instance = instances.start_instance(sqlite_db, "evil", actor="mia")
+    assert instance.status == "failed"
+    assert "process evil may not use the operator escalate" in instance.error
+    with sqlite_db.reading() as session:
+        assert session.scalars(select(Notification)).all() == []

@@ -4,7 +4,6 @@ fails its instance with a message naming the element and the limit, and rolls it
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -157,7 +156,7 @@ def test_an_evaluation_elsewhere_goes_on_while_one_spins(db: Database) -> None:
     with limits_set(cpu_seconds=3):
         spinner = threading.Thread(target=spin)
         spinner.start()
-        time.sleep(0.3)  # the spinner is inside its script
+        threading.Event().wait(0.3)  # the spinner is inside its script
         calm = instances.start_instance(sqlite_db, "calm", actor="mia")
         calm_done = "spin" not in outcome
         spinner.join()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engine.sandbox import SandboxEnvironment, ScriptError, ScriptRefused
@@ -90,3 +92,30 @@ def test_a_class_statement_or_an_unbound_local_is_one_clear_error(
         sandbox.execute("class A: pass", {})
     with pytest.raises(ScriptError, match=r"UnboundLocalError on line 2: .*'y'"):
         sandbox.execute("def f():\n    x = y\n    y = 1\nf()", {})
+
+
+def test_data_is_measured_as_it_is_stored_not_as_it_is_pickled(
+        sandbox: SandboxEnvironment) -> None:
+    """A list repeated by reference pickles small but is 101 MB written out."""
+    from engine.sandbox import LimitExceeded
+
+    with pytest.raises(LimitExceeded, match=r"101\.4 MB, more than the limit of 1 MB"):
+        sandbox.execute("a = ['x' * 1000] * 1000\nb = [a] * 100", {})
+
+
+@pytest.mark.parametrize(("script", "says"), [
+    ("x = 1j", "a complex cannot be stored"),
+    ("x = b'abc'", "a bytes cannot be stored"),
+    ("x = {(1, 2): 3}", "keys must be str"),
+    ("x = float('nan')", "not JSON compliant"),
+])
+def test_values_that_cannot_be_stored_are_refused_by_the_script(
+        sandbox: SandboxEnvironment, script: str, says: str) -> None:
+    with pytest.raises(ScriptError, match=re.escape(says)):
+        sandbox.execute(script, {})
+
+
+def test_an_error_message_comes_back_short(sandbox: SandboxEnvironment) -> None:
+    with pytest.raises(ScriptError) as raised:
+        sandbox.execute("k = 'a' * 60000000\nd = {}\nd[k]", {})
+    assert len(str(raised.value)) < 400
