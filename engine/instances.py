@@ -173,9 +173,8 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
 
     On PostgreSQL FOR NO KEY UPDATE: commands that change one instance take turns, always
     taking the instance before its task rows (so they cannot deadlock), while audit rows that
-    refer to it can still be written. SQLite has no row locks: its writers take turns from
-    their first write, and the instance's version turns a step on an older state into a
-    Conflict.
+    refer to it can still be written. SQLite has no row locks: a command's transaction holds
+    the write lock from its start (``Database.transaction``), so commands take turns anyway.
     """
     instance = session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id)

@@ -107,13 +107,18 @@ def evaluate(source: str, data: Mapping[str, Any], helpers: Mapping[str, Any],
     return eval(compile_expression(source), scope(data, helpers, external))
 
 
-def execute(source: str, data: Mapping[str, Any], helpers: Mapping[str, Any],
-            external: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Run a script over a copy of the data; returns the data as the script left it."""
+def check_no_clash(data: Mapping[str, Any], helpers: Mapping[str, Any]) -> None:
+    """A data field may not hide a helper (the script would call the data)."""
     clashes = set(helpers).intersection(data)
     if clashes:
         raise ScriptRefused(f"the data field(s) {', '.join(sorted(clashes))} hide a helper "
                             "function; rename them")
+
+
+def execute(source: str, data: Mapping[str, Any], helpers: Mapping[str, Any],
+            external: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run a script over a copy of the data; returns the data as the script left it."""
+    check_no_clash(data, helpers)
     names = scope(data, helpers, external)
     exec(compile_script(source), names)
     hidden = set(GUARDS) | set(helpers) | set(external or {})

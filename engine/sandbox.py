@@ -75,11 +75,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
                              current_limits(), self.helpers)
 
     def execute(self, script: str, context: dict, external_context: Any = None) -> bool:
-        compile_script(script)
-        clashes = set(self.globals).intersection(context)
-        if clashes:
-            raise ScriptRefused(f"the data field(s) {', '.join(sorted(clashes))} hide a helper "
-                                "function; rename them")
+        compile_script(script)  # refused code and hidden helpers are told without a round trip
+        restricted.check_no_clash(context, self.globals)
         result = self.pool.run("exec", script, context, external_context, now(),
                                current_limits(), self.helpers)
         context.clear()

@@ -54,7 +54,6 @@ class _Unpickler(pickle.Unpickler):
         ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
         ("datetime", "timedelta"), ("datetime", "timezone"), ("decimal", "Decimal"),
         ("zoneinfo", "ZoneInfo._unpickle"), ("zoneinfo._zoneinfo", "ZoneInfo._unpickle"),
-        ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "complex"),
     })
 
     def find_class(self, module: str, name: str) -> Any:

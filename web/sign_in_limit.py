@@ -39,10 +39,9 @@ def _keys(username: str) -> tuple[str, str, str]:
 def admit(username: str) -> bool:
     """Count this attempt from its address; False when that address has tried too often."""
     address, pair, _user = _keys(username)
-    counts = attempts.count(get_db(), (address, _rate("LOGIN_ADDRESS_RATE_LIMIT")),
-                            (pair, _rate("LOGIN_RATE_LIMIT")))
-    return (counts[0] <= _rate("LOGIN_ADDRESS_RATE_LIMIT").amount
-            and counts[1] <= _rate("LOGIN_RATE_LIMIT").amount)
+    limits = ((address, _rate("LOGIN_ADDRESS_RATE_LIMIT")), (pair, _rate("LOGIN_RATE_LIMIT")))
+    counts = attempts.count(get_db(), *limits)
+    return all(n <= rate.amount for n, (_key, rate) in zip(counts, limits, strict=True))
 
 
 def slow_down(username: str) -> None:
