@@ -92,12 +92,35 @@ class ProcessDraft:
         return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One problem, located: an editor marks ``element`` and shows ``message`` beside it."""
+
+    source: str
+    element: str | None
+    name: str | None
+    message: str
+
+
 class Problems(list[str]):
+    """One line per problem, and each problem located (``found``) for an editor."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[Problem] = []
+
     def add(self, source: str, message: str, element: str | None = None,
             name: str | None = None) -> None:
         # One line per problem, whatever newlines a name or an error holds.
-        where = f'element {element} "{" ".join((name or "").split())}": ' if element else ""
+        name = " ".join((name or "").split()) or None
+        message = " ".join(message.split())
+        where = f'element {element} "{name or ""}": ' if element else ""
         self.append(" ".join(f"{source}: {where}{message}".split()))
+        self.found.append(Problem(source, element or None, name, message))
+
+    def extend_with(self, other: Problems) -> None:
+        self.extend(other)
+        self.found.extend(other.found)
 
 
 def read_sources(paths: Iterable[Path]) -> tuple[list[Source], Problems]:
@@ -115,7 +138,7 @@ def read_sources(paths: Iterable[Path]) -> tuple[list[Source], Problems]:
             if source.kind == "form" and source.resource_name not in known:
                 known.add(source.resource_name)
                 sources.append(source)
-        problems.extend(more)
+        problems.extend_with(more)
     return sources, problems
 
 
@@ -281,6 +304,9 @@ class Catalogue:
             if _local(root.tag) != "definitions" or "dmn" not in namespace.lower():
                 self.problems.add(source.name, "not a DMN file (no dmn:definitions root)")
                 return
+            if not root.xpath("*[local-name()='decision']"):
+                self.problems.add(source.name, "DMN file has no decision table")
+                return
             self.dmns.append((source, root))
             return
         if root.tag != f"{{{BPMN_MODEL_NS}}}definitions":
@@ -400,7 +426,11 @@ class Catalogue:
             # A start form says what a start needs (SpiffArena's way, as on a user task).
             self._check_forms(source, task_spec, resources)
         if isinstance(task_spec, ScriptTask):
-            self._check_code(source, element, name, task_spec.script, "exec", "script")
+            if (task_spec.script or "").strip():
+                self._check_code(source, element, name, task_spec.script, "exec", "script")
+            else:
+                self.problems.add(source.name, "script task has no script: write one, or make "
+                                  "it a plain task", element, name)
         if isinstance(task_spec, ServiceTask):
             self._check_service(source, task_spec, process)
         if isinstance(task_spec, MultiInstanceTask):
@@ -442,8 +472,9 @@ class Catalogue:
         element, name = task_spec.bpmn_id, task_spec.bpmn_name
         text = unwrap(expression)
         if not text:
-            self.problems.add(source.name, f"{label} is empty: write e.g. P14D, "
-                              "2027-03-01T10:00 or R4/2027-01-15T09:00/P3M", element, name)
+            example = _EXAMPLE.get(kind, "P14D")
+            self.problems.add(source.name, f"{label} is empty: write e.g. {example}",
+                              element, name)
         elif is_literal(text):
             try:
                 check_value(kind, text)
@@ -510,6 +541,11 @@ class Catalogue:
             if isinstance(value, str) and value.strip():
                 self._check_code(source, element, name, value, "eval",
                                  f"parameter {param} of {operator}")
+
+
+# A value of each kind of timer, for a message about an empty one.
+_EXAMPLE = {"timeDate": "2027-03-01T10:00", "timeDuration": "P14D",
+            "timeCycle": "R4/2027-01-15T09:00/P3M"}
 
 
 def _owners(specs: list[Any]) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class EngineError(Exception):
     """Base class: the command was refused and nothing changed."""
@@ -44,6 +46,8 @@ class DeploymentRejected(EngineError):
 
     code = "rejected"
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], found: list[Any] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        # The same problems located (engine.diagrams.Problem), when the checks knew where.
+        self.found = found if found is not None else getattr(problems, "found", [])

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 
 from engine import deploy, instances, tasks
 from engine.db import Database
+from engine.diagrams import Source
 from engine.errors import DeploymentRejected
 from engine.models import ProcessDefinition
 
 from ..conftest import DATA, make_user
+from .hostile_diagrams import diagram
 
 SAMPLE = (DATA / "two_lanes.bpmn").read_text()
 FORMS = DATA / "forms"
@@ -185,3 +187,18 @@ def test_a_lane_that_names_no_known_role_is_refused(db: Database, tmp_path) -> N
     [problem] = _problems(db, _write(tmp_path, text))
     assert 'element review "Begroting bespreken": lane "Portefeuilehouder ZVH" is not a known ' \
         "role; known roles: Beheerder" in problem
+
+
+def test_a_script_task_without_a_script_and_a_dmn_without_a_decision_are_named(
+        db: Database) -> None:
+    """Either used to stop the check with a Python error instead of a problem."""
+    empty = ('<bpmn:scriptTask id="x" name="Rekenen"><bpmn:incoming>f1</bpmn:incoming>'
+             "<bpmn:outgoing>f2</bpmn:outgoing></bpmn:scriptTask>")
+    no_decision = Source("leeg.dmn", '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/'
+                                     'MODEL/" id="d" name="leeg" namespace="x"/>')
+    with pytest.raises(DeploymentRejected) as rejected:
+        deploy.deploy_sources(db, [diagram("leeg", empty), no_decision], "tester")
+    assert rejected.value.problems == [
+        "leeg.dmn: DMN file has no decision table",
+        'leeg.bpmn: element x "Rekenen": script task has no script: write one, or make it a '
+        "plain task"]
