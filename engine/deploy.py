@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,47 +50,56 @@ def validate_sources(db: Database, sources: list[Source]) -> list[ProcessDraft]:
                               lambda key: _latest_resources(session, key))
         drafts = catalogue.check()
     if catalogue.problems:
-        raise DeploymentRejected(catalogue.problems)
+        raise DeploymentRejected(catalogue.problems, catalogue.problems.found)
     return drafts
 
 
-def deploy(db: Database, paths: Iterable[Path], actor: str | None = None) -> list[Deployed]:
+def deploy(db: Database, paths: Iterable[Path], actor: str | None = None,
+           note: str | None = None) -> list[Deployed]:
     """Deploy files and folders (``bpmn/`` by default); all of them, or none."""
     sources, problems = read_sources(paths)
     if problems:
         raise DeploymentRejected(problems)
-    return deploy_sources(db, sources, actor)
+    return deploy_sources(db, sources, actor, note=note)
 
 
-def deploy_sources(db: Database, sources: list[Source], actor: str | None = None) -> list[Deployed]:
+def deploy_sources(db: Database, sources: list[Source], actor: str | None = None, *,
+                   note: str | None = None,
+                   also: Callable[[Session, list[Deployed]], None] | None = None,
+                   ) -> list[Deployed]:
+    """Validate and store; ``also`` runs in the same transaction (a draft that is deployed
+    goes with it, or neither happens)."""
     drafts = validate_sources(db, sources)
     try:
         with db.transaction() as session:
-            deployed = [_store(session, draft, actor) for draft in drafts]
+            deployed = [_store(session, draft, actor, note) for draft in drafts]
             # After all are stored, so that callees deployed together resolve.
             for done in deployed:
                 definition = session.get(ProcessDefinition, done.definition_id)
                 sync_schedules(session, definition, specs_for(session, definition)[0])
+            if also is not None:
+                also(session, deployed)
             return deployed
     except IntegrityError as err:
         raise Conflict("another deployment of the same process ran at the same time; "
                        "deploy again") from err
 
 
-def _store(session: Session, draft: ProcessDraft, actor: str | None) -> Deployed:
+def _store(session: Session, draft: ProcessDraft, actor: str | None,
+           note: str | None) -> Deployed:
     latest = latest_definition(session, draft.key)
     if latest is not None and latest.content_hash == draft.content_hash:
         return Deployed(draft.key, latest.version, "unchanged", latest.id)
     definition = ProcessDefinition(
         key=draft.key, version=(latest.version + 1) if latest else 1, name=draft.name,
         source_name=draft.source_name, bpmn_xml=draft.bpmn_xml, resources=draft.resources,
-        content_hash=draft.content_hash, deployed_by=actor,
+        content_hash=draft.content_hash, deployed_by=actor, change_note=note,
     )
     session.add(definition)
     session.flush()
     audit.record(session, "process_deployed", actor,
                  details={"process": draft.key, "version": definition.version,
-                          "source": draft.source_name})
+                          "source": draft.source_name, "note": note})
     return Deployed(draft.key, definition.version, "new", definition.id)
 
 

@@ -62,6 +62,32 @@ class ProcessDefinition(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str | None] = mapped_column(String(150))
+    # What changed and why, in the deployer's words (required when deployed from the browser).
+    change_note: Mapped[str | None] = mapped_column(Text)
+
+
+class Draft(Base):
+    """A process owner's change of one process, saved but not deployed: at most one per
+    process, shared by its owners. Every save raises ``revision``; a save made on an older
+    revision is refused, so two owners never overwrite each other unseen."""
+
+    __tablename__ = "process_drafts"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    source_name: Mapped[str] = mapped_column(String(300))
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    # The forms and DMN tables the draft's diagram may name, by file name (as on a version).
+    resources: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, deferred=True)
+    # The version the draft was started from; None for a new process.
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(150))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by: Mapped[str] = mapped_column(String(150))
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 (optimistic locking)
 
 
 class ProcessInstance(Base):

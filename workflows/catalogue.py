@@ -9,6 +9,7 @@ case is about (the DVO decides on every budget).
 from __future__ import annotations
 
 from engine.identity import ADMIN_ROLE
+from engine.process_owners import PROCESS_OWNER_ROLE
 from engine.roles import RoleDefinition
 
 CHAIR, SECRETARY, MEMBER = "Voorzitter", "Secretaris", "Lid"
@@ -53,4 +54,8 @@ ROLES: list[RoleDefinition] = [
                                            "portefeuillehouder aan",
                    base_role=MEMBER, fixed_scope="vvg_veilig_thuis"),
     RoleDefinition(ADMIN_ROLE, "Beheert gebruikers, rollen en processen"),
+    # Art. 5.5a: the Manager ZVH "richt de werkprocessen in"; with the netwerksecretaris they
+    # draw, change and deploy the processes.
+    RoleDefinition(PROCESS_OWNER_ROLE, "Richt de werkprocessen in: tekent, wijzigt en publiceert "
+                                       "processen en voegt rollen toe"),
 ]

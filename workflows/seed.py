@@ -15,6 +15,7 @@ from sqlalchemy import select
 from engine.db import Database
 from engine.identity import add_user
 from engine.models import User
+from engine.process_owners import PROCESS_OWNER_ROLE
 from engine.roles import ensure_roles
 
 from .catalogue import CHAIR, MEMBER, ROLES, SECRETARY
@@ -41,7 +42,7 @@ def _body(code: str, title: str) -> list[DemoUser]:
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("manager.zvh", "Manager ZVH", (("Manager ZVH", None),)),
+    DemoUser("manager.zvh", "Manager ZVH", (("Manager ZVH", None), (PROCESS_OWNER_ROLE, None))),
     # POR-1: a burgemeester for the DVO and a wethouder zorg for the VvG Veilig Thuis; both sit
     # at the Stamtafel as well.
     DemoUser("portefeuillehouder.zvh", "Burgemeester, portefeuillehouder ZVH",
@@ -52,7 +53,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # The netwerksecretaris supports the Stamtafel and the VvG Veilig Thuis, chairs the
     # Advies- en implementatieoverleg and sits in the Secretarissenoverleg.
     DemoUser("netwerksecretaris", "Netwerksecretaris",
-             (("Netwerksecretaris", None), (SECRETARY, "stamtafel"),
+             (("Netwerksecretaris", None), (PROCESS_OWNER_ROLE, None), (SECRETARY, "stamtafel"),
               (SECRETARY, "vvg_veilig_thuis"), (CHAIR, "advies_implementatieoverleg"),
               (CHAIR, "secretarissenoverleg"), (SECRETARY, "secretarissenoverleg"),
               (MEMBER, "secretarissenoverleg"))),
