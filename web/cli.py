@@ -26,6 +26,7 @@ from workflows.seed import seed as seed_demo
 
 from . import create_app, schemas
 from .cli_members import member_group, members_command
+from .cli_processes import versions_command
 from .database import get_db
 from .scheduler import build_scheduler
 from .start_help import start_help
@@ -92,14 +93,16 @@ def migrate() -> None:
 @main.command("deploy")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as", "actor", metavar="USER", help="Who deploys (for the audit trail).")
+@click.option("--note", help="What changed and why (kept with each new version).")
 @json_option
-def deploy_command(paths: tuple[Path, ...], actor: str | None, as_json: bool) -> None:
+def deploy_command(paths: tuple[Path, ...], actor: str | None, note: str | None,
+                   as_json: bool) -> None:
     """Validate and deploy diagrams (default: the bpmn/ folder)."""
     targets = list(paths) or [Path(current_app.config["BPMN_PATH"])]
     if not paths and not any(targets[0].glob("*.bpmn")):
         click.echo(f"no diagrams in {targets[0]}: nothing to deploy")
         return
-    result = deploy.deploy(get_db(), targets, actor)
+    result = deploy.deploy(get_db(), targets, actor, note=note)
     _emit(result, as_json, schemas.DeployedSchema(many=True), lambda rows: "\n".join(
         f"{r.key}: version {r.version} ({r.status})" for r in rows))
 
@@ -388,3 +391,4 @@ def compliance_command(year: int | None, check: bool, as_json: bool) -> None:
 
 main.add_command(members_command)
 main.add_command(member_group)
+main.add_command(versions_command)
