@@ -8,8 +8,11 @@ INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM := /usr/bin/chromium
+# The modeler and viewer bundle (web/frontend, built by esbuild; not committed).
+FRONTEND := web/frontend
+BUNDLE := web/static/build/.built
 
-.PHONY: run test lint install clean-db translations chromium screenshots
+.PHONY: run test lint install clean-db translations chromium node screenshots bundle
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +25,16 @@ $(TEST_INSTALLED): $(INSTALLED) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(INSTALLED)
+# npm ci installs exactly the lockfile; the stamp rebuilds when the sources or the lockfile change.
+$(BUNDLE): $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs $(wildcard $(FRONTEND)/src/*.* $(FRONTEND)/src/*/*.*) | node
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+	touch $@
 
-run: $(INSTALLED)
+bundle: $(BUNDLE)
+
+install: $(INSTALLED) $(BUNDLE)
+
+run: $(INSTALLED) $(BUNDLE)
 	$(GOVFLOW) migrate
 	$(GOVFLOW) seed
 	$(GOVFLOW) deploy
@@ -33,7 +43,7 @@ run: $(INSTALLED)
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 
-test: $(TEST_INSTALLED) chromium
+test: $(TEST_INSTALLED) $(BUNDLE) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -49,8 +59,16 @@ chromium:
 	    $$SUDO apt-get install -y -qq chromium; }; }
 
 # Dutch screenshots of the inbox and a task page for the README (docs/*.png).
-screenshots: $(TEST_INSTALLED) chromium
+screenshots: $(TEST_INSTALLED) $(BUNDLE) chromium
 	GOVFLOW_SCREENSHOTS=docs $(BIN)/pytest -q tests/web/browser/test_screenshots.py
+
+# node 20 and npm build the bundle; a fresh machine gets them from Debian like chromium.
+node:
+	@command -v npm >/dev/null && command -v node >/dev/null || { \
+	  echo "installing node and npm to build the diagram editor"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -qq nodejs npm || { $$SUDO apt-get update -qq && \
+	    $$SUDO apt-get install -y -qq nodejs npm; }; }
 
 clean-db:
 	rm -f instance/govflow.sqlite3 instance/govflow.sqlite3-wal instance/govflow.sqlite3-shm

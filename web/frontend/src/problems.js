@@ -1,0 +1,89 @@
+// One list of problems: bpmnlint's as the owner draws and the server's deploy checks. Each is a
+// line in plain Dutch, marked on its element; its button selects the element.
+const MARKER = 'govflow-problem';
+
+export class ProblemList {
+  constructor(modeler, translate, { list, summary }) {
+    this.modeler = modeler;
+    this.translate = translate;
+    this.list = list;
+    this.summary = summary;
+    this.lint = [];
+    this.server = [];
+    this.marked = [];
+    modeler.on('linting.completed', ({ issues }) => this.showLint(issues));
+  }
+
+  get errors() {
+    return [...this.lint, ...this.server].filter((p) => p.category === 'error');
+  }
+
+  showLint(issues) {
+    this.lint = Object.values(issues || {}).flat()
+      .filter((issue) => issue.category === 'error' || issue.category === 'warn')
+      .map((issue) => ({ element: issue.actualElementId || issue.id, message: issue.message,
+        category: issue.category === 'error' ? 'error' : 'warning', translated: false }));
+    this.render();
+  }
+
+  showServer(problems) {
+    this.server = (problems || []).map((p) => ({ element: p.element, message: p.message,
+      category: 'error', translated: true }));
+    this.render();
+  }
+
+  render() {
+    const all = [...this.server, ...this.lint];
+    const errors = all.filter((p) => p.category === 'error').length;
+    this.summary.textContent = all.length ? this.translate('{errors} errors, {warnings} warnings',
+      { errors, warnings: all.length - errors }) : this.translate('No problems');
+    this.list.replaceChildren(...all.map((problem) => this.item(problem)));
+    this.mark(all);
+  }
+
+  item(problem) {
+    const li = document.createElement('li');
+    li.className = `problem ${problem.category}`;
+    const kind = document.createElement('span');
+    kind.className = 'problem-kind';
+    kind.textContent = this.translate(problem.category === 'error' ? 'Error' : 'Warning');
+    li.append(kind, ' ');
+    const shape = problem.element && this.registry().get(problem.element);
+    if (shape) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link-button';
+      const name = shape.businessObject.name || problem.element;
+      button.textContent = name;
+      button.setAttribute('aria-label', this.translate('Select {name}', { name }));
+      button.addEventListener('click', () => this.select(shape));
+      li.append(button, ': ');
+    } else if (problem.element) {
+      li.append(`${problem.element}: `);
+    }
+    li.append(problem.translated ? problem.message : this.translate(problem.message));
+    return li;
+  }
+
+  select(shape) {
+    const canvas = this.modeler.get('canvas');
+    const root = canvas.findRoot(shape);
+    if (root && root !== canvas.getRootElement()) canvas.setRootElement(root);
+    if (!shape.waypoints && shape !== root) canvas.scrollToElement(shape);
+    this.modeler.get('selection').select(shape);
+    document.getElementById('canvas').focus({ preventScroll: true });
+  }
+
+  mark(problems) {
+    const canvas = this.modeler.get('canvas');
+    for (const id of this.marked) {
+      if (this.registry().get(id)) canvas.removeMarker(id, MARKER);
+    }
+    this.marked = [...new Set(problems.map((p) => p.element).filter((id) => this.registry().get(id)))];
+    for (const id of this.marked) canvas.addMarker(id, MARKER);
+  }
+
+  registry() {
+    return this.modeler.get('elementRegistry');
+  }
+}
