@@ -204,6 +204,7 @@ export default {
   'Toggle linting overlays': 'Controlemarkeringen aan of uit',
   'Issues for child elements': 'Problemen in onderliggende elementen',
   // bpmnlint (recommended rules)
+  'Lane has no role: choose one under Role': 'De baan heeft geen rol: kies er een bij Rol',
   'Element is missing label/name': 'Het element heeft geen naam: geef het een naam die zegt wat er gebeurt',
   'Element is missing name': 'Het element heeft geen naam',
   'Element is not connected': 'Het element is nergens mee verbonden',

@@ -21,9 +21,18 @@ export class ProblemList {
   showLint(issues) {
     this.lint = Object.values(issues || {}).flat()
       .filter((issue) => issue.category === 'error' || issue.category === 'warn')
-      .map((issue) => ({ element: issue.actualElementId || issue.id, message: issue.message,
+      .map((issue) => ({ element: issue.actualElementId || issue.id, message: this.said(issue),
         category: issue.category === 'error' ? 'error' : 'warning', translated: false }));
     this.render();
+  }
+
+  // A lane's name is its role, so a lane without one lacks a role, not a label.
+  said(issue) {
+    const shape = this.registry().get(issue.actualElementId || issue.id);
+    if (issue.rule === 'label-required' && shape && shape.type === 'bpmn:Lane') {
+      return 'Lane has no role: choose one under Role';
+    }
+    return issue.message;
   }
 
   showServer(problems) {

@@ -1,0 +1,163 @@
+"""The editor's govflow properties write what SpiffWorkflow reads; a new role from the editor;
+two owners saving one draft from stale copies; a new process from a blank diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from engine import deploy, drafts
+from engine.db import Database
+from engine.models import AuditEvent, Role
+from engine.process_owners import PROCESS_OWNER_ROLE
+
+from ...conftest import BPMN, make_user
+from .conftest import Pages
+
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+      "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+
+
+def _editor(pages: Pages, key: str) -> Page:
+    pages.exclude = ["#canvas"]
+    pages.go(f"/processen/{key}/bewerken")
+    expect(pages.page.locator("#problems-summary")).not_to_be_empty()
+    return pages.page
+
+
+def _select(page: Page, element_id: str) -> None:
+    shape = page.locator(f'#canvas g.djs-element[data-element-id="{element_id}"]').first
+    if element_id.lower().startswith("lane"):
+        # A lane is picked by its name at the left; its middle belongs to the tasks in it.
+        shape.locator(".djs-visual text").first.click(force=True)
+    else:
+        shape.click()
+    expect(page.locator("#properties").get_by_label("ID", exact=True)).to_have_value(element_id)
+
+
+def _downloaded(page: Page) -> etree._Element:
+    with page.expect_download() as download:
+        page.locator("#download-bpmn").click()
+    return etree.fromstring(Path(download.value.path()).read_bytes())
+
+
+def test_a_form_and_a_multi_instance_collection_are_written_as_spiffworkflow_reads_them(
+        db: Database, pages: Pages) -> None:
+    make_user(db, "olga", PROCESS_OWNER_ROLE)
+    deploy.deploy(db, [BPMN], "tester")
+    pages.sign_in("olga")
+    page = _editor(pages, "budget_cycle")
+    _select(page, "draft_budget")
+    page.locator("#properties").get_by_label("Formulier").select_option(
+        "budget-jaarverslag-schema.json")
+    page.locator("#properties").get_by_label("Termijn").fill("deadline")
+    page.locator("#properties").get_by_label("Niet door dezelfde persoon als").fill("")
+    written = _downloaded(page)
+    props = {p.get("name"): p.get("value") for p in written.xpath(
+        "//bpmn:userTask[@id='draft_budget']//spiffworkflow:property", namespaces=NS)}
+    assert props["formJsonSchemaFilename"] == "budget-jaarverslag-schema.json"
+    assert props["dueDate"] == "deadline"
+    assert "separateFrom" not in props
+
+    page = _editor(pages, "meeting")
+    _select(page, "besluitvorming")
+    expect(page.locator("#properties").get_by_label("Aangeroepen proces")).to_have_value(
+        "decision")
+    collection = page.locator("#properties").get_by_label("Verzameling", exact=True)
+    expect(collection).to_have_value("agenda")
+    collection.fill("agenda_punten")
+    written = _downloaded(page)
+    [loop] = written.xpath("//bpmn:callActivity[@id='besluitvorming']"
+                           "/bpmn:multiInstanceLoopCharacteristics", namespaces=NS)
+    assert loop.findtext("bpmn:loopDataInputRef", namespaces=NS) == "agenda_punten"
+    assert loop.findtext("bpmn:loopDataOutputRef", namespaces=NS) == "besluiten"
+    assert loop.find("bpmn:inputDataItem", NS).get("name") == "agendapunt"
+
+
+def test_an_owner_adds_a_missing_role_from_the_editor_and_gives_it_to_a_lane(
+        db: Database, pages: Pages) -> None:
+    make_user(db, "olga", PROCESS_OWNER_ROLE)
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    pages.sign_in("olga")
+    page = _editor(pages, "budget_cycle")
+    _select(page, "lane_chair")
+    page.locator("#properties").get_by_label("Rol").select_option(label="Nieuwe rol…")
+    dialog = page.locator("#role-dialog")
+    expect(dialog).to_be_visible()
+    pages.check_accessibility()
+    dialog.get_by_label("Naam").fill("Voorzitter regiegroep")
+    dialog.get_by_label("Omschrijving").fill("Zit de regiegroep voor.")
+    dialog.get_by_role("button", name="Rol toevoegen").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#properties").get_by_label("Rol")).to_have_value("Voorzitter regiegroep")
+    written = _downloaded(page)
+    assert written.xpath("//bpmn:lane[@id='lane_chair']/@name", namespaces=NS) == [
+        "Voorzitter regiegroep"]
+    with db.reading() as session:
+        role = session.scalar(select(Role).where(Role.name == "Voorzitter regiegroep"))
+        assert role is not None and role.description == "Zit de regiegroep voor."
+        assert session.scalar(select(AuditEvent).where(AuditEvent.kind == "role_added")
+                              ) is not None
+
+
+@pytest.fixture
+def second_owner(browser: Browser, live_server: str) -> Iterator[Pages]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield Pages(page, live_server)
+    context.close()
+
+
+def test_of_two_owners_saving_from_stale_copies_the_second_gets_a_conflict_the_first_keeps_it(
+        db: Database, pages: Pages, second_owner: Pages) -> None:
+    make_user(db, "olga", PROCESS_OWNER_ROLE)
+    make_user(db, "noor", PROCESS_OWNER_ROLE)
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    pages.sign_in("olga")
+    second_owner.sign_in("noor")
+    first, second = _editor(pages, "budget_cycle"), _editor(second_owner, "budget_cycle")
+    for page, name in ((first, "Begroting van Olga"), (second, "Begroting van Noor")):
+        _select(page, "draft_budget")
+        page.locator("#properties").get_by_label("Naam", exact=True).fill(name)
+        expect(page.locator("#save-status")).to_contain_text("Niet opgeslagen")
+    first.locator("#save-draft").click()
+    expect(first.locator("#save-status")).to_contain_text("Concept opgeslagen")
+    second.locator("#save-draft").click()
+    expect(second.locator("#save-status")).to_contain_text("olga")
+    expect(second.locator("#save-status")).to_contain_text("Niets van u is opgeslagen")
+    with db.reading() as session:
+        assert 'name="Begroting van Olga"' in drafts.editable(session, "budget_cycle").xml
+
+
+def test_a_new_process_from_a_blank_diagram_is_drawn_and_deployed_as_version_1(
+        db: Database, pages: Pages) -> None:
+    make_user(db, "olga", PROCESS_OWNER_ROLE)
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    pages.sign_in("olga")
+    pages.go("/processen")
+    pages.click("link", "Nieuw proces")
+    pages.page.get_by_label("Naam").fill("Jaarplan")
+    pages.page.get_by_label("Sleutel").fill("jaarplan")
+    pages.exclude = ["#canvas"]
+    pages.click("button", "Concept maken")
+    page = pages.page
+    expect(page.locator("#problems li")).to_have_text(
+        "Fout Lane_1: De baan heeft geen rol: kies er een bij Rol")
+    page.locator("#problems li").get_by_role("button").click()  # selects the lane
+    expect(page.locator("#properties").get_by_label("ID", exact=True)).to_have_value("Lane_1")
+    page.locator("#properties").get_by_label("Rol").select_option("Proceseigenaar")
+    expect(page.locator("#problems-summary")).to_have_text("Geen problemen")
+    page.get_by_label("Wijzigingsnotitie").fill("Eerste versie")
+    with page.expect_navigation():
+        page.locator("#deploy").click()
+    expect(page.locator("body")).to_contain_text("Versie 1 is gepubliceerd")
+    with db.reading() as session:
+        definition = deploy.latest_definition(session, "jaarplan")
+        assert definition is not None and definition.version == 1
+        assert definition.change_note == "Eerste versie"
