@@ -457,8 +457,9 @@ class Catalogue:
 
     def _check_timer(self, source: Source, task_spec: Any, definition: Any, root: bool) -> None:
         kind, expression = timer_kind(definition), definition.expression or ""
-        self._check_timer_value(source, task_spec, kind, expression, kind)
-        if root and isinstance(task_spec, StartEvent) and not is_literal(unwrap(expression)):
+        written_well = self._check_timer_value(source, task_spec, kind, expression, kind)
+        if written_well and root and isinstance(task_spec, StartEvent) and \
+                not is_literal(unwrap(expression)):
             # A timer start event has no instance data: its value must be known at deployment.
             try:
                 value = start_value(expression)
@@ -468,24 +469,28 @@ class Catalogue:
                                   f"at deployment: {err}", task_spec.bpmn_id, task_spec.bpmn_name)
 
     def _check_timer_value(self, source: Source, task_spec: Any, kind: str, expression: str,
-                           label: str) -> None:
+                           label: str) -> bool:
+        """Whether the value is written well; a problem names it when not."""
         element, name = task_spec.bpmn_id, task_spec.bpmn_name
         text = unwrap(expression)
         if not text:
             example = _EXAMPLE.get(kind, "P14D")
             self.problems.add(source.name, f"{label} is empty: write e.g. {example}",
                               element, name)
-        elif is_literal(text):
+            return False
+        if is_literal(text):
             try:
                 check_value(kind, text)
             except TimerValueError as err:
                 self.problems.add(source.name, f"{label}: {err}", element, name)
-        else:
-            problem = code_problem(text, "eval", _operator_advice)
-            if problem:
-                self.problems.add(source.name, f'{label} "{text}" is neither an ISO 8601 value '
-                                  "(e.g. P14D, 2027-03-01T10:00, R4/2027-01-15T09:00/P3M) nor an "
-                                  f"allowed expression: {problem}", element, name)
+                return False
+            return True
+        problem = code_problem(text, "eval", _operator_advice)
+        if problem:
+            self.problems.add(source.name, f'{label} "{text}" is neither an ISO 8601 value '
+                              "(e.g. P14D, 2027-03-01T10:00, R4/2027-01-15T09:00/P3M) nor an "
+                              f"allowed expression: {problem}", element, name)
+        return not problem
 
     def _check_user_task(self, source: Source, task_spec: Any, resources: dict[str, str]) -> None:
         element, name = task_spec.bpmn_id, task_spec.bpmn_name

@@ -202,3 +202,18 @@ def test_a_script_task_without_a_script_and_a_dmn_without_a_decision_are_named(
         "leeg.dmn: DMN file has no decision table",
         'leeg.bpmn: element x "Rekenen": script task has no script: write one, or make it a '
         "plain task"]
+
+
+def test_a_timer_start_value_that_is_not_well_written_is_one_problem(db: Database) -> None:
+    """Not also "cannot be computed at deployment": the editor shows one line per cause."""
+    weekly = ('<bpmn:startEvent id="weekly" name="Elke week"><bpmn:outgoing>fw</bpmn:outgoing>'
+              "<bpmn:timerEventDefinition><bpmn:timeCycle>elke week</bpmn:timeCycle>"
+              '</bpmn:timerEventDefinition></bpmn:startEvent><bpmn:task id="x" name="Iets">'
+              '<bpmn:incoming>f1</bpmn:incoming><bpmn:incoming>fw</bpmn:incoming>'
+              '<bpmn:outgoing>f2</bpmn:outgoing></bpmn:task>'
+              '<bpmn:sequenceFlow id="fw" sourceRef="weekly" targetRef="x" />')
+    with pytest.raises(DeploymentRejected) as rejected:
+        deploy.deploy_sources(db, [diagram("wekelijks", weekly, in_lane=("weekly", "x"))],
+                              "tester")
+    [problem] = rejected.value.problems
+    assert 'timeCycle "elke week" is neither an ISO 8601 value' in problem
