@@ -1,6 +1,6 @@
-"""Dutch screenshots of the inbox and a task page. Written to a temporary folder on every run
-(so the pages behind the README's pictures keep working), and to docs/ by `make screenshots`
-(GOVFLOW_SCREENSHOTS=docs)."""
+"""Dutch screenshots of the inbox, a task page, the process catalogue and the editor.
+Written to a temporary folder on every run (so the pages behind the README's pictures keep
+working), and to docs/ by `make screenshots` (GOVFLOW_SCREENSHOTS=docs)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from sqlalchemy import update
 
 from engine import deploy, instances, tasks
 from engine.clock import now
 from engine.db import Database
 from engine.models import HumanTask
+from engine.process_owners import PROCESS_OWNER_ROLE
 from web import create_app
 from web.database import get_db
 
@@ -72,3 +74,28 @@ def test_screenshots_of_the_inbox_and_a_task_page(sqlite_db: Database, pages: Pa
     page.screenshot(path=target / "task.png", full_page=True)
     assert (target / "inbox.png").stat().st_size > 10_000
     assert (target / "task.png").stat().st_size > 10_000
+
+
+def test_screenshots_of_the_catalogue_and_the_editor(sqlite_db: Database, pages: Pages,
+                                                     tmp_path: Path) -> None:
+    target = ROOT / os.environ["GOVFLOW_SCREENSHOTS"] if os.environ.get(
+        "GOVFLOW_SCREENSHOTS") else tmp_path
+    make_user(sqlite_db, "olga", PROCESS_OWNER_ROLE)
+    make_user(sqlite_db, "mia", "Manager ZVH")
+    deploy.deploy(sqlite_db, [BPMN], "tester")
+    instances.start_instance(sqlite_db, "budget_cycle", title="Begroting 2027",
+                             data={"document": "begroting"}, actor="mia")
+    page = pages.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    pages.sign_in("olga")
+    pages.go("/processen")
+    page.screenshot(path=target / "processes.png", full_page=True)
+    pages.exclude = ["#canvas"]
+    pages.go("/processen/budget_cycle/bewerken")
+    expect(page.locator("#problems-summary")).to_have_text("Geen problemen")
+    page.locator('#canvas g.djs-element[data-element-id="start_budget_year"]').first.click()
+    page.locator("#properties").get_by_label("Waarde", exact=True).fill("elke week")
+    expect(page.locator("#problems li", has_text="elke week").first).to_be_visible()
+    page.screenshot(path=target / "editor.png", full_page=True)
+    assert (target / "processes.png").stat().st_size > 10_000
+    assert (target / "editor.png").stat().st_size > 10_000
