@@ -93,12 +93,22 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def app(db: Database):
+def _app_on(db: Database):
     application = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "test"})
     yield application
     with application.app_context():
         get_db().dispose()
+
+
+@pytest.fixture
+def app(db: Database):
+    yield from _app_on(db)
+
+
+@pytest.fixture
+def sqlite_app(sqlite_db: Database):
+    """The app on SQLite only, for tests whose subject does not depend on the database."""
+    yield from _app_on(sqlite_db)
 
 
 @pytest.fixture

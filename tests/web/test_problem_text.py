@@ -3,17 +3,14 @@ from a real broken diagram, and none falls back to the engine's English."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask_babel import force_locale
 
-from engine.db import Database
 from engine.diagrams import Catalogue, Source, read_sources
-from web import create_app
-from web.database import get_db
 from web.processes.problem_text import in_words
 
 from ..engine.hostile_diagrams import (
@@ -30,13 +27,9 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 
 @pytest.fixture
-def app(sqlite_db: Database) -> Iterator[Flask]:
-    """The app on SQLite only: translating needs a request, not a database."""
-    application = create_app({"TESTING": True, "DATABASE_URL": sqlite_db.url,
-                              "SECRET_KEY": "test"})
-    yield application
-    with application.app_context():
-        get_db().dispose()
+def app(sqlite_app: Flask) -> Flask:
+    """SQLite only: translating needs a request, not a database."""
+    return sqlite_app
 
 
 def _problems(*sources: Source, roles: frozenset[str] = frozenset({"Manager ZVH"})) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,10 +92,17 @@ class Pages:
         self.scanned.append(self.page.url)
 
 
-@pytest.fixture
-def pages(browser: Browser, live_server: str) -> Iterator[Pages]:
+@contextmanager
+def browser_tab(browser: Browser, base: str) -> Iterator[Pages]:
+    """A tab in a browser context of its own: its own cookies, so its own signed-in user."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
-    yield Pages(page, live_server)
+    yield Pages(page, base)
     context.close()
+
+
+@pytest.fixture
+def pages(browser: Browser, live_server: str) -> Iterator[Pages]:
+    with browser_tab(browser, live_server) as tab:
+        yield tab

@@ -17,7 +17,7 @@ from engine.models import AuditEvent, Role
 from engine.process_owners import PROCESS_OWNER_ROLE
 
 from ...conftest import BPMN, make_user
-from .conftest import Pages
+from .conftest import Pages, browser_tab
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -107,11 +107,8 @@ def test_an_owner_adds_a_missing_role_from_the_editor_and_gives_it_to_a_lane(
 
 @pytest.fixture
 def second_owner(browser: Browser, live_server: str) -> Iterator[Pages]:
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Pages(page, live_server)
-    context.close()
+    with browser_tab(browser, live_server) as tab:
+        yield tab
 
 
 def test_of_two_owners_saving_from_stale_copies_the_second_gets_a_conflict_the_first_keeps_it(

@@ -5,7 +5,6 @@ working), and to docs/ by `make screenshots` (GOVFLOW_SCREENSHOTS=docs)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,8 +18,6 @@ from engine.clock import now
 from engine.db import Database
 from engine.models import HumanTask
 from engine.process_owners import PROCESS_OWNER_ROLE
-from web import create_app
-from web.database import get_db
 
 from ...conftest import BPMN, make_user
 from .conftest import Pages
@@ -29,13 +26,9 @@ ROOT = Path(__file__).parents[3]
 
 
 @pytest.fixture
-def app(sqlite_db: Database) -> Iterator[Flask]:
+def app(sqlite_app: Flask) -> Flask:
     """SQLite only: the pictures do not depend on the database."""
-    application = create_app({"TESTING": True, "DATABASE_URL": sqlite_db.url,
-                              "SECRET_KEY": "test"})
-    yield application
-    with application.app_context():
-        get_db().dispose()
+    return sqlite_app
 
 
 def _demo(db: Database) -> None:
