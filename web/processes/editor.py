@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 
 from engine import deploy, drafts
@@ -19,6 +19,7 @@ from engine.errors import DeploymentRejected, EngineError, InvalidInput, NotAllo
 from engine.models import Role, User
 from engine.process_owners import add_role
 
+from ..auth import form_expired
 from ..database import get_db
 from ..i18n import current_language
 from . import bp
@@ -102,6 +103,19 @@ def new_role() -> ResponseReturnValue:
     except EngineError as err:
         return _refused(err)
     return jsonify(name=role.name, description=role.description or ""), 201
+
+
+@bp.errorhandler(CSRFError)
+def _token_refused(error: CSRFError) -> ResponseReturnValue:
+    """The editor's calls get JSON it can show: signed out (in another tab, say), or a token
+    that no longer fits; the page keeps the drawing either way. Forms get the app's page."""
+    if not request.is_json:
+        return form_expired(error)
+    if not current_user.is_authenticated:
+        return jsonify(error=_("You are signed out. Nothing was lost in this page: sign in "
+                               "again in another tab, then try again.")), 401
+    return jsonify(error=_("This page has expired. Nothing was lost in this page: download "
+                           "your diagram, reload the page and make your change again.")), 400
 
 
 def _json_body() -> dict[str, Any]:

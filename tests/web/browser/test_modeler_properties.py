@@ -158,3 +158,22 @@ def test_a_new_process_from_a_blank_diagram_is_drawn_and_deployed_as_version_1(
         definition = deploy.latest_definition(session, "jaarplan")
         assert definition is not None and definition.version == 1
         assert definition.change_note == "Eerste versie"
+
+
+def test_saving_after_the_session_ended_says_so_and_keeps_the_change_in_the_page(
+        db: Database, pages: Pages) -> None:
+    make_user(db, "olga", PROCESS_OWNER_ROLE)
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    pages.sign_in("olga")
+    page = _editor(pages, "budget_cycle")
+    _select(page, "draft_budget")
+    page.locator("#properties").get_by_label("Naam", exact=True).fill("Begroting voorbereiden")
+    other = Pages(page.context.new_page(), pages.base)
+    other.go("/tasks")
+    other.sign_out()  # signing out ends every session of the user
+    page.locator("#save-draft").click()
+    expect(page.locator("#save-status")).to_contain_text("U bent uitgelogd")
+    expect(page.locator("#properties").get_by_label("Naam", exact=True)).to_have_value(
+        "Begroting voorbereiden")
+    with db.reading() as session:
+        assert drafts.editable(session, "budget_cycle").revision is None  # no draft saved

@@ -1,6 +1,6 @@
 // Saving the draft, deploying it, the status line and the warning before leaving with changes
 // that are not saved.
-import { post } from './server.js';
+import { post, refusal } from './server.js';
 
 export class DraftEditor {
   constructor(modeler, data, problems, translate) {
@@ -33,7 +33,14 @@ export class DraftEditor {
 
   async save() {
     this.say(this.translate('Saving…'));
-    const xml = await this.xml();
+    let xml;
+    try {
+      xml = await this.xml();
+    } catch (err) {
+      this.say(this.translate('The diagram could not be written: {reason}',
+        { reason: err.message }), true);
+      return false;
+    }
     const { ok, status, data } = await post(this.data.urls.save,
       { xml, revision: this.revision }, this.data.csrfToken);
     if (!ok) return this.refused(status, data);
@@ -66,9 +73,7 @@ export class DraftEditor {
 
   refused(status, data) {
     if (data.problems) this.problems.showServer(data.problems);
-    this.say(status === 0 || !data.error
-      ? this.translate('The server could not be reached. Nothing was lost in this page: try again.')
-      : data.error, true);
+    this.say(refusal(status, data, this.translate), true);
     return false;
   }
 

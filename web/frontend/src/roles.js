@@ -1,5 +1,5 @@
 // The "Nieuwe rol" dialog: a process owner adds a role to the catalogue from the editor.
-import { post } from './server.js';
+import { post, refusal } from './server.js';
 
 export function roleDialog(data, translate) {
   const dialog = document.getElementById('role-dialog');
@@ -13,9 +13,7 @@ export function roleDialog(data, translate) {
       description: form.elements.description.value.trim() };
     const { ok, status, data: answer } = await post(data.urls.addRole, body, data.csrfToken);
     if (!ok) {
-      error.textContent = status === 0 || !answer.error
-        ? translate('The server could not be reached. Nothing was lost in this page: try again.')
-        : answer.error;
+      error.textContent = refusal(status, answer, translate);
       return;
     }
     data.roles.push(answer);
