@@ -43,7 +43,7 @@ def edit(key: str) -> ResponseReturnValue:
     data = {
         "key": key, "name": opened.name, "xml": opened.xml, "revision": opened.revision,
         "readOnly": False, "language": current_language(), "csrfToken": generate_csrf(),
-        "roles": roles, "processes": processes, "canAddRoles": True,
+        "roles": roles, "processes": processes,
         "forms": sorted(n for n in opened.resources if n.endswith(".json")),
         "urls": {"check": url_for("processes.check", key=key),
                  "save": url_for("processes.save", key=key),

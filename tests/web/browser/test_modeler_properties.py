@@ -54,15 +54,26 @@ def test_a_form_and_a_multi_instance_collection_are_written_as_spiffworkflow_rea
     page = _editor(pages, "budget_cycle")
     _select(page, "draft_budget")
     page.locator("#properties").get_by_label("Formulier").select_option(
-        "budget-jaarverslag-schema.json")
+        "budget-oordeel-wethouder-schema.json")
     page.locator("#properties").get_by_label("Termijn").fill("deadline")
-    page.locator("#properties").get_by_label("Niet door dezelfde persoon als").fill("")
+    _select(page, "review_mayor")
+    separate = page.locator("#properties").get_by_label("Niet door dezelfde persoon als")
+    expect(separate).to_have_value("review_alderman")
+    separate.fill("")
+    page.keyboard.press("Tab")  # leaving an emptied field writes nothing more
     written = _downloaded(page)
-    props = {p.get("name"): p.get("value") for p in written.xpath(
-        "//bpmn:userTask[@id='draft_budget']//spiffworkflow:property", namespaces=NS)}
-    assert props["formJsonSchemaFilename"] == "budget-jaarverslag-schema.json"
-    assert props["dueDate"] == "deadline"
-    assert "separateFrom" not in props
+
+    def properties(task: str) -> dict[str, str]:
+        return {p.get("name"): p.get("value") for p in written.xpath(
+            f"//bpmn:userTask[@id='{task}']//spiffworkflow:property", namespaces=NS)}
+    assert properties("draft_budget") == {
+        "formJsonSchemaFilename": "budget-oordeel-wethouder-schema.json",
+        "formUiSchemaFilename": "budget-oordeel-wethouder-uischema.json",  # its UI schema too
+        "dueDate": "deadline"}
+    assert "separateFrom" not in properties("review_mayor")
+    page.locator('#canvas g.djs-element[data-element-id="review_mayor"]').first.click()
+    page.keyboard.press("Control+z")  # undo on the canvas brings the property back
+    assert properties_after_undo(page, "review_mayor").get("separateFrom") == "review_alderman"
 
     page = _editor(pages, "meeting")
     _select(page, "besluitvorming")
@@ -77,6 +88,18 @@ def test_a_form_and_a_multi_instance_collection_are_written_as_spiffworkflow_rea
     assert loop.findtext("bpmn:loopDataInputRef", namespaces=NS) == "agenda_punten"
     assert loop.findtext("bpmn:loopDataOutputRef", namespaces=NS) == "besluiten"
     assert loop.find("bpmn:inputDataItem", NS).get("name") == "agendapunt"
+    # SpiffWorkflow reads the item's id as the variable: a name that is another id is refused.
+    variable = page.locator("#properties").get_by_label("Elementvariabele", exact=True)
+    variable.fill("verslag_opstellen")
+    expect(page.locator("#properties")).to_contain_text(
+        "verslag_opstellen is al de id van een ander element")
+    assert _downloaded(page).xpath("//bpmn:callActivity[@id='besluitvorming']//"
+                                   "bpmn:inputDataItem/@id", namespaces=NS) == ["agendapunt"]
+
+
+def properties_after_undo(page: Page, task: str) -> dict[str, str]:
+    return {p.get("name"): p.get("value") for p in _downloaded(page).xpath(
+        f"//bpmn:userTask[@id='{task}']//spiffworkflow:property", namespaces=NS)}
 
 
 def test_an_owner_adds_a_missing_role_from_the_editor_and_gives_it_to_a_lane(
@@ -86,7 +109,7 @@ def test_an_owner_adds_a_missing_role_from_the_editor_and_gives_it_to_a_lane(
     pages.sign_in("olga")
     page = _editor(pages, "budget_cycle")
     _select(page, "lane_chair")
-    page.locator("#properties").get_by_label("Rol").select_option(label="Nieuwe rol…")
+    page.locator("#properties").get_by_role("button", name="Nieuwe rol…").click()
     dialog = page.locator("#role-dialog")
     expect(dialog).to_be_visible()
     pages.check_accessibility()

@@ -1,13 +1,16 @@
 // Saving the draft, deploying it, the status line and the warning before leaving with changes
-// that are not saved.
+// that are not saved. One save or deploy at a time; a change made while one runs stays unsaved.
 import { post, refusal } from './server.js';
 
 export class DraftEditor {
-  constructor(modeler, data, problems, translate) {
-    Object.assign(this, { modeler, data, problems, translate });
+  constructor(modeler, data, problems, checker, translate) {
+    Object.assign(this, { modeler, data, problems, checker, translate });
     this.revision = data.revision;
-    this.dirty = false;
+    this.changes = 0;  // counts every change; saved is the count the last save wrote
+    this.saved = 0;
+    this.busy = null;
     this.status = document.getElementById('save-status');
+    this.buttons = ['save-draft', 'deploy'].map((id) => document.getElementById(id));
     modeler.on('commandStack.changed', () => this.changed());
     window.addEventListener('beforeunload', (event) => {
       if (!this.dirty) return;
@@ -16,9 +19,14 @@ export class DraftEditor {
     });
   }
 
+  get dirty() {
+    return this.changes !== this.saved;
+  }
+
   changed() {
-    this.dirty = true;
-    this.say(this.translate('Not saved: there are changes since the last save.'));
+    const wasDirty = this.dirty;
+    this.changes += 1;
+    if (!wasDirty) this.say(this.translate('Not saved: there are changes since the last save.'));
   }
 
   say(text, isError = false) {
@@ -26,47 +34,68 @@ export class DraftEditor {
     this.status.classList.toggle('error-message', isError);
   }
 
-  async xml() {
-    const { xml } = await this.modeler.saveXML({ format: true });
-    return xml;
+  // Run one save or deploy; a click while one runs waits for it instead of racing it.
+  async exclusively(action) {
+    if (this.busy) await this.busy;
+    this.buttons.forEach((b) => { b.disabled = true; });
+    this.busy = action().finally(() => {
+      this.busy = null;
+      this.buttons.forEach((b) => { b.disabled = false; });
+    });
+    return this.busy;
   }
 
-  async save() {
+  save() {
+    return this.exclusively(() => this.write());
+  }
+
+  deploy(note) {
+    return this.exclusively(() => this.publish(note));
+  }
+
+  async write() {
     this.say(this.translate('Saving…'));
+    const writing = this.changes;
     let xml;
     try {
-      xml = await this.xml();
+      ({ xml } = await this.modeler.saveXML({ format: true }));
     } catch (err) {
       this.say(this.translate('The diagram could not be written: {reason}',
         { reason: err.message }), true);
       return false;
     }
+    this.checker.overtaken();
     const { ok, status, data } = await post(this.data.urls.save,
       { xml, revision: this.revision }, this.data.csrfToken);
     if (!ok) return this.refused(status, data);
     this.revision = data.revision;
-    this.dirty = false;
+    this.saved = writing;
     this.problems.showServer(data.problems);
     this.say(this.translate('Draft saved at {when} by {who}.',
       { when: data.savedAt, who: data.savedBy }));
+    if (this.dirty) this.checker.schedule();  // changed while saving: check what is drawn now
     return true;
   }
 
-  async deploy(note) {
+  async publish(note) {
     if (!note.trim()) {
       this.say(this.translate('Write a change note first: what changed, and why.'), true);
       return false;
     }
+    // Saving first answers with the server's checks of what is drawn now.
+    if ((this.dirty || !this.revision) && !(await this.write())) return false;
     if (this.problems.errors.length) {
       this.say(this.translate('Solve the errors in the list of problems first.'), true);
       return false;
     }
-    if ((this.dirty || !this.revision) && !(await this.save())) return false;
     this.say(this.translate('Deploying…'));
     const { ok, status, data } = await post(this.data.urls.deploy,
       { revision: this.revision, note }, this.data.csrfToken);
     if (!ok) return this.refused(status, data);
-    this.dirty = false;
+    if (this.dirty) {  // changed while deploying: the version is out, the change is not
+      this.say(this.translate('Not saved: there are changes since the last save.'));
+      return true;
+    }
     window.location.assign(data.url);
     return true;
   }
@@ -78,7 +107,8 @@ export class DraftEditor {
   }
 
   async download() {
-    const blob = new Blob([await this.xml()], { type: 'application/xml' });
+    const { xml } = await this.modeler.saveXML({ format: true });
+    const blob = new Blob([xml], { type: 'application/xml' });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = `${this.data.key}.bpmn`;

@@ -2,7 +2,6 @@
 export default {
   // govflow's editor
   'No problems': 'Geen problemen',
-  '{errors} errors, {warnings} warnings': '{errors} fouten, {warnings} waarschuwingen',
   'Not saved': 'Niet opgeslagen',
   'Not saved: there are changes since the last save.': 'Niet opgeslagen: er zijn wijzigingen sinds de laatste keer opslaan.',
   'Saving…': 'Bezig met opslaan…',
@@ -43,6 +42,13 @@ export default {
   'Called process': 'Aangeroepen proces',
   'Choose a process': 'Kies een proces',
   'Not in the catalogue: {name}': 'Niet in de catalogus: {name}',
+  '{name} is already the id of another element; choose another name': '{name} is al de id van een ander element; kies een andere naam',
+  'When it was opened: {message}': 'Bij het openen: {message}',
+  '1 error': '1 fout',
+  '{n} errors': '{n} fouten',
+  '1 warning': '1 waarschuwing',
+  '{n} warnings': '{n} waarschuwingen',
+  '{errors}, {warnings}': '{errors}, {warnings}',
   'Collection': 'Verzameling',
   'The list in the data that has one instance per item, e.g. leden.': 'De lijst in de gegevens met één uitvoering per element, bijvoorbeeld leden.',
   'Element variable': 'Elementvariabele',

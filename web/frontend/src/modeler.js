@@ -12,7 +12,7 @@ import { lintConfig } from './lint.js';
 import { translateModule, translator } from './translate.js';
 import { ProblemList } from './problems.js';
 import { DraftEditor } from './drafts.js';
-import { checkAsYouDraw } from './checker.js';
+import { Checker } from './checker.js';
 import { roleDialog } from './roles.js';
 
 // The groups a process owner works in are open when an element is selected.
@@ -41,7 +41,7 @@ async function start() {
     propertiesPanel: { parent: '#properties', layout: { groups: OPEN_GROUPS } },
     linting: { bpmnlint: lintConfig, active: true },
     govflow: { roles: data.roles, processes: data.processes, forms: data.forms,
-      canAddRoles: data.canAddRoles, addRole: roleDialog(data, translate) },
+      addRole: roleDialog(data, translate) },
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, lintModule,
       loopReferences, govflowProperties, translateModule(data.language)],
     moddleExtensions: { spiffworkflow },
@@ -51,16 +51,17 @@ async function start() {
     summary: document.getElementById('problems-summary'),
   });
   try {
-    await modeler.importXML(data.xml);
+    const { warnings } = await modeler.importXML(data.xml);
+    problems.showImport(warnings);
   } catch (err) {
     problems.summary.textContent = translate('The diagram could not be opened: {reason}',
       { reason: err.message });
     return;
   }
   fitBesidePalette(modeler.get('canvas'));
-  const drafts = new DraftEditor(modeler, data, problems, translate);
-  const check = checkAsYouDraw(modeler, data, problems);
-  check();
+  const checker = new Checker(modeler, data, problems);
+  const drafts = new DraftEditor(modeler, data, problems, checker, translate);
+  checker.check();
   document.getElementById('save-draft').addEventListener('click', () => drafts.save());
   document.getElementById('download-bpmn').addEventListener('click', () => drafts.download());
   document.getElementById('deploy-form').addEventListener('submit', (event) => {

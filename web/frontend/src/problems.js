@@ -10,12 +10,28 @@ export class ProblemList {
     this.summary = summary;
     this.lint = [];
     this.server = [];
+    this.reading = [];
     this.marked = [];
+    this.shown = '';
     modeler.on('linting.completed', ({ issues }) => this.showLint(issues));
   }
 
   get errors() {
-    return [...this.lint, ...this.server].filter((p) => p.category === 'error');
+    return this.all().filter((p) => p.category === 'error');
+  }
+
+  all() {
+    return [...this.reading, ...this.server, ...this.lint];
+  }
+
+  // What bpmn-js could not read as it opened the diagram (a duplicate id, say): it is left
+  // out of what the editor saves, so the owner is told once, as a warning.
+  showImport(warnings) {
+    this.reading = (warnings || []).map((warning) => ({
+      element: warning.element && warning.element.id, category: 'warning', translated: true,
+      message: this.translate('When it was opened: {message}', { message: warning.message }),
+    }));
+    this.render();
   }
 
   showLint(issues) {
@@ -42,12 +58,20 @@ export class ProblemList {
   }
 
   render() {
-    const all = [...this.server, ...this.lint];
-    const errors = all.filter((p) => p.category === 'error').length;
-    this.summary.textContent = all.length ? this.translate('{errors} errors, {warnings} warnings',
-      { errors, warnings: all.length - errors }) : this.translate('No problems');
-    this.list.replaceChildren(...all.map((problem) => this.item(problem)));
+    const all = this.all();
     this.mark(all);
+    // Lint runs on every change; rebuilding an unchanged list would drop the keyboard focus.
+    const shown = JSON.stringify(all.map((p) => [p.element, p.message, p.category]));
+    if (shown === this.shown) return;
+    this.shown = shown;
+    const errors = all.filter((p) => p.category === 'error').length;
+    this.summary.textContent = all.length ? `${this.count(errors, 'error')}, ${
+      this.count(all.length - errors, 'warning')}` : this.translate('No problems');
+    this.list.replaceChildren(...all.map((problem) => this.item(problem)));
+  }
+
+  count(n, what) {
+    return n === 1 ? this.translate(`1 ${what}`) : this.translate(`{n} ${what}s`, { n });
   }
 
   item(problem) {
@@ -80,7 +104,7 @@ export class ProblemList {
     if (root && root !== canvas.getRootElement()) canvas.setRootElement(root);
     if (!shape.waypoints && shape !== root) canvas.scrollToElement(shape);
     this.modeler.get('selection').select(shape);
-    document.getElementById('canvas').focus({ preventScroll: true });
+    canvas.focus();  // the keyboard now works on the selected element
   }
 
   mark(problems) {

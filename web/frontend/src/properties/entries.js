@@ -1,19 +1,35 @@
 // Small builders for the properties panel's entries, so each govflow field reads as one line:
 // which value it shows and how a change is written.
+// The panel's own preact: hooks work only within the copy that renders the panel.
+import { createElement as h } from '@bpmn-io/properties-panel/preact';
+import { useCallback } from '@bpmn-io/properties-panel/preact/hooks';
 import { useService } from 'bpmn-js-properties-panel';
 import {
   SelectEntry, TextAreaEntry, TextFieldEntry,
   isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited,
 } from '@bpmn-io/properties-panel';
 
-export function textField(id, label, description, getValue, setValue) {
+// The panel hands an emptied field over as undefined, and calls back on leaving a field that
+// did not change: write only a real change, as a string. A value that validate() refuses
+// (it returns the message shown under the field) is not written.
+function writer(element, getValue, setValue, injector) {
+  return (value, error) => {
+    const text = value ?? '';
+    if (!error && text !== getValue(element)) setValue(element, text, injector);
+  };
+}
+
+export function textField(id, label, description, getValue, setValue, validate) {
   function Component({ element }) {
     const translate = useService('translate');
     const injector = useService('injector');
+    // The panel validates again whenever this function changes: keep one per element.
+    const check = useCallback((value) => validate(element, value ?? '', translate, injector),
+      [element, translate, injector]);
     return TextFieldEntry({
       element, id, label: translate(label), description: description && translate(description),
-      getValue: () => getValue(element), setValue: (value) => setValue(element, value, injector),
-      debounce: useService('debounceInput'),
+      getValue: () => getValue(element), setValue: writer(element, getValue, setValue, injector),
+      debounce: useService('debounceInput'), validate: validate && check,
     });
   }
   return { id, component: Component, isEdited: isTextFieldEntryEdited };
@@ -25,7 +41,7 @@ export function textArea(id, label, description, getValue, setValue) {
     const injector = useService('injector');
     return TextAreaEntry({
       element, id, label: translate(label), description: description && translate(description),
-      getValue: () => getValue(element), setValue: (value) => setValue(element, value, injector),
+      getValue: () => getValue(element), setValue: writer(element, getValue, setValue, injector),
       debounce: useService('debounceInput'), monospace: true, rows: 4, autoResize: true,
     });
   }
@@ -39,7 +55,7 @@ export function select(id, label, description, getValue, setValue, getOptions) {
     const injector = useService('injector');
     return SelectEntry({
       element, id, label: translate(label), description: description && translate(description),
-      getValue: () => getValue(element), setValue: (value) => setValue(element, value, injector),
+      getValue: () => getValue(element), setValue: writer(element, getValue, setValue, injector),
       getOptions: () => getOptions(element, translate, injector),
     });
   }
@@ -52,4 +68,16 @@ export function withCurrent(options, current, unknownLabel) {
     return [...options, { value: current, label: unknownLabel }];
   }
   return options;
+}
+
+// A button in the panel, e.g. "Nieuwe rol…", for what is not a value of the element.
+export function button(id, label, onClick) {
+  function Component({ element }) {
+    const translate = useService('translate');
+    const injector = useService('injector');
+    return h('div', { class: 'bio-properties-panel-entry govflow-entry-button' },
+      h('button', { type: 'button', class: 'button secondary', 'data-entry-id': id,
+        onClick: () => onClick(element, injector) }, translate(label)));
+  }
+  return { id, component: Component };
 }

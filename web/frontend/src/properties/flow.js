@@ -44,12 +44,16 @@ export function multiInstanceEntries(element) {
     (el, value, injector) => updateLoop(el, {
       [property]: value.trim() ? variableReference(injector.get('moddle'), value.trim()) : undefined,
     }, injector));
+  // SpiffWorkflow reads an item's id as the variable's name, so the name must be a free id.
   const item = (id, label, description, property, type) => textField(id, label, description,
     (el) => { const data = loopOf(el)[property]; return data ? data.name || data.id : ''; },
-    (el, value, injector) => updateLoop(el, {
-      [property]: value.trim()
-        ? injector.get('moddle').create(type, { id: value.trim(), name: value.trim() }) : undefined,
-    }, injector));
+    (el, value, injector) => setItem(el, property, type, value.trim(), injector),
+    (el, value, translate, injector) => {
+      const owner = value.trim() && injector.get('moddle').ids.assigned(value.trim());
+      return owner && owner !== loopOf(el)[property]
+        ? translate('{name} is already the id of another element; choose another name',
+          { name: value.trim() }) : null;
+    });
   return [
     reference('govflow-collection', 'Collection',
       'The list in the data that has one instance per item, e.g. leden.', 'loopDataInputRef'),
@@ -64,6 +68,15 @@ export function multiInstanceEntries(element) {
 
 function loopOf(element) {
   return getBusinessObject(element).loopCharacteristics;
+}
+
+function setItem(element, property, type, name, injector) {
+  const ids = injector.get('moddle').ids;
+  const old = loopOf(element)[property];
+  if (old && old.id) ids.unclaim(old.id);
+  const created = name ? injector.get('moddle').create(type, { id: name, name }) : undefined;
+  if (created) ids.claim(name, created);
+  updateLoop(element, { [property]: created }, injector);
 }
 
 function updateLoop(element, properties, injector) {

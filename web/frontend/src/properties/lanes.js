@@ -1,13 +1,15 @@
 // A lane is a role: its name is the name of a role in the catalogue.
 import { is } from 'bpmn-js/lib/util/ModelUtil';
-import { select, withCurrent } from './entries.js';
-
-const NEW_ROLE = '__new_role__';
+import { button, select, withCurrent } from './entries.js';
 
 export function laneEntries(element) {
   if (!is(element, 'bpmn:Lane')) return [];
-  return [select('govflow-role', 'Role', 'Who holds this role does the tasks of this lane.',
-    (lane) => lane.businessObject.name || '', setRole, roleOptions)];
+  return [
+    select('govflow-role', 'Role', 'Who holds this role does the tasks of this lane.',
+      (lane) => lane.businessObject.name || '', setRole, roleOptions),
+    button('govflow-new-role', 'New role…', (lane, injector) => injector.get('config.govflow')
+      .addRole((role) => injector.get('modeling').updateProperties(lane, { name: role.name }))),
+  ];
 }
 
 function roleOptions(lane, translate, injector) {
@@ -15,15 +17,9 @@ function roleOptions(lane, translate, injector) {
   const current = lane.businessObject.name || '';
   const options = [{ value: '', label: translate('Choose a role') },
     ...govflow.roles.map((role) => ({ value: role.name, label: role.name }))];
-  const all = withCurrent(options, current, translate('Unknown role: {name}', { name: current }));
-  return govflow.canAddRoles ? [...all, { value: NEW_ROLE, label: translate('New role…') }] : all;
+  return withCurrent(options, current, translate('Unknown role: {name}', { name: current }));
 }
 
 function setRole(lane, value, injector) {
-  const modeling = injector.get('modeling');
-  if (value === NEW_ROLE) {
-    injector.get('config.govflow').addRole((role) => modeling.updateProperties(lane, { name: role.name }));
-  } else {
-    modeling.updateProperties(lane, { name: value || undefined });
-  }
+  injector.get('modeling').updateProperties(lane, { name: value || undefined });
 }
