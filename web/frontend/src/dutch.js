@@ -243,6 +243,12 @@ export default {
   'Link event is missing link name': 'De koppeling heeft geen naam',
   'An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>': 'Een splitsing op gebeurtenis heeft ten minste twee uitgaande paden nodig',
   'A <Sequence Flow> outgoing from an <Event-based Gateway> must not be conditional': 'Een pad uit een splitsing op gebeurtenis mag geen voorwaarde hebben',
+  'Link catch event with link name {name} missing in scope': 'Er is geen koppeling die ontvangt met de naam {name}',
+  'Link throw event with link name {name} missing in scope': 'Er is geen koppeling die verstuurt met de naam {name}',
+  'Duplicate link catch event with link name {name} in scope': 'Er zijn twee koppelingen die ontvangen met de naam {name}',
+  'Element type {type} is discouraged': 'Het soort element {type} is af te raden',
+  'A <Start Event> is not allowed in <Ad Hoc Sub Process>': 'Een startgebeurtenis hoort niet in een ad-hoc-deelproces',
+  'An <End Event> is not allowed in <Ad Hoc Sub Process>': 'Een eindgebeurtenis hoort niet in een ad-hoc-deelproces',
   'Element type <bpmn:InclusiveGateway> is discouraged': 'Een inclusieve splitsing is af te raden: ze is moeilijk te volgen',
   'Element type <bpmn:ComplexGateway> is discouraged': 'Een complexe splitsing wordt niet ondersteund',
 };

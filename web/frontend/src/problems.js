@@ -2,6 +2,16 @@
 // line in plain Dutch, marked on its element; its button selects the element.
 const MARKER = 'govflow-problem';
 
+// bpmnlint messages that carry a name: matched to a template that translate() knows.
+const LINT_PATTERNS = [
+  [/^Link (catch|throw) event with link name <(.*)> missing in scope$/,
+    (m) => [`Link ${m[1]} event with link name {name} missing in scope`, { name: m[2] }]],
+  [/^Duplicate link catch event with link name <(.*)> in scope$/,
+    (m) => ['Duplicate link catch event with link name {name} in scope', { name: m[1] }]],
+  [/^Element type <(.*)> is discouraged$/,
+    (m) => ['Element type {type} is discouraged', { type: m[1] }]],
+];
+
 export class ProblemList {
   constructor(modeler, translate, { list, summary }) {
     this.modeler = modeler;
@@ -46,9 +56,13 @@ export class ProblemList {
   said(issue) {
     const shape = this.registry().get(issue.actualElementId || issue.id);
     if (issue.rule === 'label-required' && shape && shape.type === 'bpmn:Lane') {
-      return 'Lane has no role: choose one under Role';
+      return ['Lane has no role: choose one under Role'];
     }
-    return issue.message;
+    for (const [pattern, template] of LINT_PATTERNS) {
+      const match = pattern.exec(issue.message);
+      if (match) return template(match);
+    }
+    return [issue.message];
   }
 
   showServer(problems) {
@@ -94,7 +108,7 @@ export class ProblemList {
     } else if (problem.element) {
       li.append(`${problem.element}: `);
     }
-    li.append(problem.translated ? problem.message : this.translate(problem.message));
+    li.append(problem.translated ? problem.message : this.translate(...problem.message));
     return li;
   }
 
