@@ -39,6 +39,9 @@ await esbuild.build({
   entryPoints: {
     modeler: path.join(here, 'src/modeler.js'),
     viewer: path.join(here, 'src/viewer.js'),
+    diff: path.join(here, 'src/diff.js'),
+    testrun: path.join(here, 'src/testrun.js'),
+    forms: path.join(here, 'src/forms.js'),
   },
   bundle: true,
   minify: !process.env.GOVFLOW_NO_MINIFY,
@@ -52,4 +55,4 @@ await esbuild.build({
   plugins: [lintRules],
   logLevel: 'warning',
 });
-console.log(`built ${path.relative(process.cwd(), outdir)}/{modeler,viewer}.{js,css}`);
+console.log(`built ${path.relative(process.cwd(), outdir)}/`);

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("processes", __name__, template_folder="templates")
 
-from . import editor, views  # noqa: E402, F401 (registers routes on bp)
+from . import diffs, editor, form_editor, test_runs, views  # noqa: E402, F401 (routes on bp)

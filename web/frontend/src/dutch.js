@@ -1,5 +1,12 @@
 // English → Dutch, in the words the process owners of the network use.
+import diff from './dutch-diff.js';
+import forms from './dutch-forms.js';
+import testRun from './dutch-testrun.js';
+
 export default {
+  ...diff,
+  ...forms,
+  ...testRun,
   // govflow's editor
   'No problems': 'Geen problemen',
   'Not saved': 'Niet opgeslagen',

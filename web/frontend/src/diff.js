@@ -1,0 +1,1 @@
+// The diff between two versions: being written.

@@ -1,0 +1,3 @@
+// English → Dutch for the diff between two versions.
+export default {
+};

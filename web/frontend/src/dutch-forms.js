@@ -1,0 +1,3 @@
+// English → Dutch for the form editor.
+export default {
+};

@@ -1,0 +1,3 @@
+// English → Dutch for the test run of a draft.
+export default {
+};

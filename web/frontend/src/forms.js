@@ -1,0 +1,1 @@
+// The form editor: being written.

@@ -1,0 +1,1 @@
+// The test run of a draft: being written.
