@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.util import BPMN_MODEL_NS
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -22,7 +23,7 @@ from .deploy import Deployed, deploy_sources, latest_definition, require_latest_
 from .deploy import validate_sources as check_sources
 from .diagrams import Problem, Problems, Source, parse_xml
 from .errors import Conflict, DeploymentRejected, InvalidInput, NotFound
-from .models import Draft
+from .models import Draft, DraftForm
 from .new_diagrams import blank_diagram, check_key, check_name, copied_diagram
 from .process_owners import require_process_owner
 
@@ -63,8 +64,8 @@ class Editable:
 def editable(session: Session, key: str) -> Editable:
     draft = session.get(Draft, key)
     if draft is not None:
-        return Editable(key, draft.name, draft.bpmn_xml, draft.revision, dict(draft.resources),
-                        draft.base_version)
+        return Editable(key, draft.name, draft.bpmn_xml, draft.revision,
+                        resources_of(session, draft), draft.base_version)
     latest = require_latest_definition(session, key)
     return Editable(key, latest.name, latest.bpmn_xml, None, dict(latest.resources),
                     latest.version)
@@ -83,7 +84,7 @@ def save_draft(db: Database, key: str, xml: str, actor: str,
         if draft is None:
             if revision is not None:
                 raise DraftConflict(key, None, None)
-            draft = _draft_of_latest(session, key, actor)
+            draft = draft_of_latest(session, key, actor)
             session.add(draft)
         elif draft.revision != revision:
             raise DraftConflict(key, draft.saved_by, draft.saved_at)
@@ -93,18 +94,25 @@ def save_draft(db: Database, key: str, xml: str, actor: str,
         audit.record(session, "draft_saved", actor,
                      details={"process": key, "revision": draft.revision})
         saved = SavedDraft(key, draft.revision, draft.saved_at, actor, [])
-        resources = dict(draft.resources)
+        resources = resources_of(session, draft)
     return SavedDraft(saved.key, saved.revision, saved.saved_at, saved.saved_by,
                       check_diagram(db, key, xml, resources))
 
 
-def _draft_of_latest(session: Session, key: str, actor: str) -> Draft:
+def resources_of(session: Session, draft: Draft) -> dict[str, str]:
+    """The draft's forms and tables: those it started with, and those the form editor saved."""
+    saved = session.scalars(select(DraftForm).where(DraftForm.key == draft.key))
+    return {**dict(draft.resources), **{form.name: form.text for form in saved}}
+
+
+def draft_of_latest(session: Session, key: str, actor: str) -> Draft:
     latest = latest_definition(session, key)
     if latest is None:
         raise NotFound(f"no process with key {key!r}: start it as a new process first")
     return Draft(key=key, name=latest.name, source_name=latest.source_name,
-                 resources=dict(latest.resources), base_version=latest.version,
-                 created_by=actor, created_at=now())
+                 bpmn_xml=latest.bpmn_xml, resources=dict(latest.resources),
+                 base_version=latest.version, created_by=actor, created_at=now(),
+                 saved_by=actor, saved_at=now())
 
 
 def check_diagram(db: Database, key: str, xml: str,
@@ -134,7 +142,7 @@ def deploy_draft(db: Database, key: str, actor: str, note: str,
         draft = _require_draft(session, key)
         if draft.revision != revision:
             raise DraftConflict(key, draft.saved_by, draft.saved_at)
-        sources = _sources(key, draft.bpmn_xml, dict(draft.resources), draft.source_name)
+        sources = _sources(key, draft.bpmn_xml, resources_of(session, draft), draft.source_name)
 
     def drop_draft(session: Session, deployed: list[Deployed]) -> None:
         current = session.get(Draft, key)

@@ -200,3 +200,9 @@ def _rule(error: jsonschema.ValidationError) -> tuple[str, Any]:
     if error.validator == "formatMinimum":  # the day itself, so a page can name it
         return "formatMinimum", earliest_day(error.validator_value).isoformat()
     return str(error.validator), error.validator_value
+
+
+def preview_validator(schema: dict[str, Any]) -> Any:
+    """A validator for trying a form out before it is deployed: choices that come from the
+    task data stand for themselves (one choice named after their variable)."""
+    return _validator(checkable(schema))

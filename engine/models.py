@@ -90,6 +90,24 @@ class Draft(Base):
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 (optimistic locking)
 
 
+class DraftForm(Base):
+    """A form (JSON Schema or UI schema file) of a draft, as the form editor saved it. Apart
+    from the draft's row, so that saving a form does not make an open diagram editor stale;
+    each form has a revision of its own for two owners editing one form."""
+
+    __tablename__ = "draft_forms"
+
+    key: Mapped[str] = mapped_column(
+        ForeignKey("process_drafts.key", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by: Mapped[str] = mapped_column(String(150))
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 (optimistic locking)
+
+
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
 
