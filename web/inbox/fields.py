@@ -35,7 +35,8 @@ class Field:
     name: str
     label: str
     widget: str  # text, textarea, number, integer, date, radio, select, yesno, lines, checkboxes,
-    #              rows (a list of objects: ``rows`` holds the fields of each)
+    #              rows (a list of objects: ``rows`` holds the fields of each), group (an
+    #              object within the form: ``rows`` holds its fields, as one row)
     description: str = ""
     required: bool = False
     value: Any = ""
@@ -44,6 +45,7 @@ class Field:
     earliest: str = ""  # a date field's first allowed day (ISO), from ``formatMinimum``
     textarea_rows: int = 4
     rows: list[list[Field]] = field(default_factory=list)
+    unit: str = ""  # shown before a number: "€" for an amount ("ui:widget": "amount")
 
     @property
     def html_id(self) -> str:
@@ -54,7 +56,7 @@ class Field:
         """Where an error summary links to: the field, or the first choice of a group."""
         if self.widget in ("radio", "yesno", "checkboxes"):
             return f"{self.html_id}-0"
-        if self.widget == "rows" and self.rows and self.rows[0]:
+        if self.widget in ("rows", "group") and self.rows and self.rows[0]:
             return self.rows[0][0].first_id
         return self.html_id
 
@@ -86,14 +88,17 @@ def _field(name: str, prop: dict[str, Any], ui: dict[str, Any], required: bool,
     made = Field(name=name, label=prop.get("title") or name, widget=widget,
                  description=prop.get("description", ""), required=required,
                  max_length=prop.get("maxLength"),
-                 textarea_rows=int(ui.get("ui:options", {}).get("rows", 4)))
+                 textarea_rows=int(ui.get("ui:options", {}).get("rows", 4)),
+                 unit="€" if ui.get("ui:widget") == "amount" else "")
     if widget in ("radio", "select"):
         made.options = choices(prop) or []
     elif widget == "checkboxes":
         made.options = choices(prop["items"]) or []
     elif widget == "date" and "formatMinimum" in prop:
         made.earliest = earliest_day(prop["formatMinimum"]).isoformat()
-    if widget == "rows":
+    if widget == "group":
+        made.rows = [fields_of(prop, ui, submitted, extra_row, prefix=f"{name}-")]
+    elif widget == "rows":
         count = _row_count(name, submitted)
         if extra_row == name and count < max_rows(prop):
             count += 1
@@ -134,6 +139,8 @@ def _widget(prop: dict[str, Any], ui: dict[str, Any]) -> str:
         if items.get("type") == "object":
             return "rows"
         return "checkboxes" if choices(items) is not None else "lines"
+    if kind == "object" and "properties" in prop:
+        return "group"
     options = choices(prop)
     if options is not None:
         return "select" if chosen == "select" or len(options) > 6 else "radio"
@@ -163,7 +170,9 @@ def initial_form(schema: dict[str, Any], values: dict[str, Any], locale: str,
 def _fill(form: MultiDict[str, str], key: str, prop: dict[str, Any], value: Any,
           locale: str) -> None:
     widget = _widget(prop, {})
-    if widget == "rows" and isinstance(value, list):
+    if widget == "group" and isinstance(value, dict):
+        form.update(initial_form(prop, value, locale, f"{key}-"))
+    elif widget == "rows" and isinstance(value, list):
         for i, row in enumerate(value[:max_rows(prop)]):
             if isinstance(row, dict):
                 form.update(initial_form(prop["items"], row, locale, f"{key}-{i}-"))
@@ -202,10 +211,11 @@ def _row_numbers(start: str, keys: Any) -> list[int]:
 def full_list(schema: dict[str, Any], name: str, form: MultiDict[str, str]) -> int | None:
     """The limit of the list of rows ``name`` (e.g. ``agenda``) when it has no room for
     one more row; None when it has."""
-    prop: dict[str, Any] = {"items": schema}
+    prop: dict[str, Any] = {"type": "array", "items": schema}
     for part in name.split("-"):
-        if not part.isdigit():
-            prop = prop.get("items", {}).get("properties", {}).get(part, {})
+        if not part.isdigit():  # a list's fields are those of its items, a group's its own
+            holder = prop.get("items", {}) if prop.get("type") == "array" else prop
+            prop = holder.get("properties", {}).get(part, {})
     if _widget(prop, {}) != "rows":
         return None
     limit = max_rows(prop)
@@ -231,6 +241,9 @@ def renumbered(schema: dict[str, Any], form: MultiDict[str, str]
 def _renumber(schema: dict[str, Any], items: list[tuple[str, str]], prefix: str,
               problems: Problems) -> list[tuple[str, str]]:
     for name, prop in schema.get("properties", {}).items():
+        if _widget(prop, {}) == "group":
+            items = _renumber(prop, items, f"{prefix}{name}-", problems)
+            continue
         if _widget(prop, {}) != "rows":
             continue
         start = f"{prefix}{name}-"
@@ -267,6 +280,12 @@ def read_submission(schema: dict[str, Any], form: MultiDict[str, str], locale: s
     for name, prop in schema.get("properties", {}).items():
         key = prefix + name
         widget = _widget(prop, {})
+        if widget == "group":
+            inner, inner_problems = read_submission(prop, form, locale, f"{key}-")
+            problems.update(inner_problems)
+            if inner:  # a group left empty is left out, as an empty field is
+                data[name] = inner
+            continue
         if widget == "rows":
             rows = []
             for i in range(_row_count(key, form)):

@@ -49,6 +49,7 @@ def edit(key: str) -> ResponseReturnValue:
                  "save": url_for("processes.save", key=key),
                  "deploy": url_for("processes.deploy_draft", key=key),
                  "addRole": url_for("processes.new_role"),
+                 "form": url_for("processes.edit_form", key=key, name="__form__"),
                  "afterDeploy": url_for("processes.process", key=key)},
     }
     return render_template("processes/editor.html", key=key, opened=opened, data=data)
@@ -75,7 +76,7 @@ def save(key: str) -> ResponseReturnValue:
         saved = drafts.save_draft(get_db(), key, body.get("xml"), current_user.username,
                                   _revision(body))
     except EngineError as err:
-        return _refused(err)
+        return refused(err)
     return jsonify(revision=saved.revision, savedAt=format_datetime(saved.saved_at, "medium"),
                    savedBy=current_user.display_name, problems=_located(saved.problems))
 
@@ -88,7 +89,7 @@ def deploy_draft(key: str) -> ResponseReturnValue:
         done = drafts.deploy_draft(get_db(), key, current_user.username,
                                    str(body.get("note") or ""), _revision(body) or 0)
     except EngineError as err:
-        return _refused(err)
+        return refused(err)
     return jsonify(version=done.version,
                    url=url_for("processes.process", key=key, gepubliceerd=done.version))
 
@@ -101,7 +102,7 @@ def new_role() -> ResponseReturnValue:
         role = add_role(get_db(), str(body.get("name") or ""),
                         str(body.get("description") or ""), current_user.username)
     except EngineError as err:
-        return _refused(err)
+        return refused(err)
     return jsonify(name=role.name, description=role.description or ""), 201
 
 
@@ -133,7 +134,7 @@ def _located(problems: list[Problem]) -> list[dict[str, Any]]:
             for p in problems]
 
 
-def _refused(err: EngineError) -> ResponseReturnValue:
+def refused(err: EngineError) -> ResponseReturnValue:
     if isinstance(err, drafts.DraftConflict):
         return jsonify(error=_conflict_text(err)), 409
     status = {NotAllowed: 403, NotFound: 404, InvalidInput: 400,

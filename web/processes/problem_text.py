@@ -391,8 +391,32 @@ _OWNERS = (
     _rule(r"the role '(?P<role>.*)' already exists", N_("the role %(role)s already exists")),
 )
 
+# The form editor (engine/form_drafts.py).
+_FORMS = (
+    _rule(r"the form is not valid JSON: (?P<reason>.+) at line (?P<line>\d+), column "
+          r"(?P<column>\d+)",
+          N_("the form is not valid JSON: %(reason)s at line %(line)s, column %(column)s")),
+    _rule(r"the UI schema is not valid JSON: (?P<reason>.+) at line (?P<line>\d+), column "
+          r"(?P<column>\d+)",
+          N_("the UI schema is not valid JSON: %(reason)s at line %(line)s, column %(column)s")),
+    _rule(r"the (?:form|UI schema) must be a JSON object",
+          N_("the form must be a JSON object")),
+    _rule(r"the form names (?P<names>.+) more than once: each field name must be unique",
+          N_("the form names %(names)s more than once: each field name must be unique")),
+    _rule(r'field name "(?P<name>.*)" in (?P<within>\S+) is not a valid name: .*',
+          N_('field name "%(name)s" in %(within)s is not a valid name: start with a letter, '
+             "then letters, digits or _ (no spaces)")),
+    _rule(r'field name "(?P<name>.*)" is not a valid name: .*',
+          N_('field name "%(name)s" is not a valid name: start with a letter, then letters, '
+             "digits or _ (no spaces)")),
+    _rule(r'field "(?P<name>.*)"(?: in \S+)? is not a JSON Schema object',
+          N_('field "%(name)s" is not a JSON Schema object')),
+    _rule(r'a form is a JSON Schema of "type": "object" with "properties"',
+          N_('a form is a JSON Schema of "type": "object" with "properties"')),
+)
+
 RULES: tuple[Rule, ...] = (*_FILES, *_ELEMENTS, *_TIMERS, *_CODE_RULES, *_PYTHON, *_SPIFF,
-                           *_SCHEMA, *_OWNERS)
+                           *_SCHEMA, *_OWNERS, *_FORMS)
 _SEVERAL = re.compile(r"; (?=Line \d+: )")  # RestrictedPython joins its errors so
 
 

@@ -45,15 +45,16 @@ def process(key: str) -> ResponseReturnValue:
 @bp.get("/processen/<key>/versies/<int:version>")
 @login_required
 def version(key: str, version: int) -> ResponseReturnValue:
-    definition = _version_or_404(key, version)
+    definition = version_or_404(key, version)
+    forms = sorted(name for name in definition.resources if name.endswith("-schema.json"))
     return render_template("processes/version.html", key=key, definition=definition,
-                           may_change=may_change_processes())
+                           forms=forms, may_change=may_change_processes())
 
 
 @bp.get("/processen/<key>/versies/<int:version>.bpmn")
 @login_required
 def download(key: str, version: int) -> ResponseReturnValue:
-    definition = _version_or_404(key, version)
+    definition = version_or_404(key, version)
     filename = f"{key}-v{version}.bpmn"
     return Response(definition.bpmn_xml, mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -103,7 +104,7 @@ def discard(key: str) -> ResponseReturnValue:
                     else url_for("processes.catalogue"))
 
 
-def _version_or_404(key: str, version: int) -> ProcessDefinition:
+def version_or_404(key: str, version: int) -> ProcessDefinition:
     try:
         with get_db().reading() as session:
             definition = versions.version_source(session, key, version)

@@ -33,6 +33,22 @@ function fitBesidePalette(canvas) {
     width: outer.width / scale, height: outer.height / scale });
 }
 
+// The form editor is another page: the diagram is saved first, so nothing is lost.
+let ready;
+const opening = new Promise((resolve) => { ready = resolve; });
+
+function formOpener(drafts, data) {
+  const open = async (name, task) => {
+    if ((drafts.dirty || !drafts.revision) && !(await drafts.save())) return;
+    const url = new URL(data.urls.form.replace('__form__', encodeURIComponent(name)),
+      window.location.href);
+    url.searchParams.set('taak', task);
+    window.location.assign(url);
+  };
+  open.say = (text) => drafts.say(text, true);
+  return open;
+}
+
 async function start() {
   const data = JSON.parse(document.getElementById('editor-data').textContent);
   const translate = translator(data.language);
@@ -40,8 +56,10 @@ async function start() {
     container: '#canvas',
     propertiesPanel: { parent: '#properties', layout: { groups: OPEN_GROUPS } },
     linting: { bpmnlint: lintConfig, active: true },
-    govflow: { roles: data.roles, processes: data.processes, forms: data.forms,
-      addRole: roleDialog(data, translate) },
+    govflow: { key: data.key, roles: data.roles, processes: data.processes, forms: data.forms,
+      addRole: roleDialog(data, translate),
+      openForm: (name, task) => opening.then((open) => open(name, task)),
+      say: (text) => opening.then((open) => open.say(translate(text))) },
     additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, lintModule,
       loopReferences, govflowProperties, translateModule(data.language)],
     moddleExtensions: { spiffworkflow },
@@ -61,6 +79,7 @@ async function start() {
   fitBesidePalette(modeler.get('canvas'));
   const checker = new Checker(modeler, data, problems);
   const drafts = new DraftEditor(modeler, data, problems, checker, translate);
+  ready(formOpener(drafts, data));
   checker.check();
   document.getElementById('save-draft').addEventListener('click', () => drafts.save());
   document.getElementById('download-bpmn').addEventListener('click', () => drafts.download());

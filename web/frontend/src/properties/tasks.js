@@ -1,7 +1,7 @@
 // User tasks and start events: the form, who does it, by when, four eyes; scripts.
 import { getBusinessObject, is, isAny } from 'bpmn-js/lib/util/ModelUtil';
 import { propertyOf, scriptOf, setProperties, setScript } from '../extensions.js';
-import { select, textArea, textField, withCurrent } from './entries.js';
+import { button, select, textArea, textField, withCurrent } from './entries.js';
 
 const SCHEMA = 'formJsonSchemaFilename';
 const UI_SCHEMA = 'formUiSchemaFilename';
@@ -10,6 +10,7 @@ export function taskEntries(element) {
   if (!is(element, 'bpmn:UserTask')) return [];
   return [
     formEntry(),
+    ...formButtons(),
     property('govflow-assignee', 'Assigned to', 'assignee',
       'An expression that names one person, e.g. voorzitter. Empty: everyone who holds the role of the lane.'),
     property('govflow-due-date', 'Due date', 'dueDate',
@@ -23,6 +24,7 @@ export function startEntries(element) {
   if (!is(element, 'bpmn:StartEvent') || !isTopLevel(element)) return [];
   return [
     formEntry(),
+    ...formButtons(),
     property('govflow-scope', 'Scope', 'scope',
       'The body or sub-region this start belongs to, e.g. stamtafel.'),
     property('govflow-scope-field', 'Scope from the start form', 'scopeField',
@@ -58,6 +60,25 @@ function property(id, label, name, description) {
 // has one of the same name, goes with it.
 function formEntry() {
   return select('govflow-form', 'Form', null, (el) => propertyOf(el, SCHEMA), setForm, formOptions);
+}
+
+// The form editor opens on the task's form, or on a new form named after the task.
+function formButtons() {
+  return [
+    button('govflow-edit-form', 'Edit form', (element, injector) => {
+      const name = propertyOf(element, SCHEMA);
+      const govflow = injector.get('config.govflow');
+      if (name) govflow.openForm(name, element.id);
+      else govflow.say('Choose a form first, or make a new one.');
+    }),
+    button('govflow-new-form', 'New form', (element, injector) => {
+      const govflow = injector.get('config.govflow');
+      const name = `${govflow.key}-${element.id}`.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')
+        .replace(/^-+/, '').slice(0, 150) + '-schema.json';
+      setProperties(element, { [SCHEMA]: name, [UI_SCHEMA]: '' }, injector);
+      govflow.openForm(name, element.id);
+    }),
+  ];
 }
 
 function formOptions(element, translate, injector) {
