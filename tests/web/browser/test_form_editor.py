@@ -8,7 +8,7 @@ import json
 
 from playwright.sync_api import Page, expect
 
-from engine import deploy
+from engine import deploy, drafts
 from engine.db import Database
 from engine.process_owners import PROCESS_OWNER_ROLE
 
@@ -72,3 +72,36 @@ def test_an_owner_adds_a_required_amount_and_sees_it_in_the_preview_then_deploys
     with db.reading() as session:
         latest = deploy.latest_definition(session, KEY)
         assert "kosten_per_gemeente" in json.loads(latest.resources[FORM])["required"]
+
+
+def test_a_new_form_for_a_task_is_made_from_the_modeler_and_the_task_uses_it(
+        db: Database, pages: Pages) -> None:
+    make_user(db, "olga", PROCESS_OWNER_ROLE)
+    deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    pages.sign_in("olga")
+    page = pages.page
+    pages.exclude = ["#canvas"]
+    pages.go(f"/processen/{KEY}/bewerken")
+    page.locator('#canvas g.djs-element[data-element-id="review_mayor"]').first.click()
+    with page.expect_navigation():
+        page.locator("#properties").get_by_role("button", name="Nieuw formulier").click()
+    new = "budget_cycle-review_mayor-schema.json"
+    expect(page.locator("h1")).to_contain_text(new)
+    expect(page.locator("#preview")).to_contain_text("Het formulier heeft nog geen velden.")
+    page.get_by_label("Titel van het formulier").fill("Oordeel burgemeester")
+    page.get_by_role("button", name="Veld toevoegen").click()
+    card = page.locator(".field-card").last
+    card.get_by_label("Label").fill("Oordeel")
+    card.get_by_label("Soort").select_option(label="Keuze")
+    page.locator(".field-card").last.get_by_label("Keuzes, één per regel").fill(
+        "akkoord\nniet akkoord")
+    expect(page.locator("#preview")).to_contain_text("niet akkoord")
+    page.locator("#save-form").click()
+    expect(page.locator("#form-status")).to_contain_text("Formulier opgeslagen")
+    pages.exclude = ["#canvas"]
+    pages.click("link", "Terug naar het diagram")
+    page.locator('#canvas g.djs-element[data-element-id="review_mayor"]').first.click()
+    expect(page.locator("#properties").get_by_label("Formulier")).to_have_value(new)
+    expect(page.locator("#problems-summary")).to_have_text("Geen problemen")  # the form exists
+    with db.reading() as session:
+        assert new in drafts.editable(session, KEY).resources
