@@ -19,6 +19,7 @@ export default {
   'type:text': 'Tekst',
   'type:longtext': 'Lange tekst',
   'type:number': 'Getal',
+  'type:integer': 'Geheel getal',
   'type:amount': 'Bedrag in euro',
   'type:date': 'Datum',
   'type:choice': 'Keuze',

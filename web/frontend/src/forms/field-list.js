@@ -68,7 +68,7 @@ export class FieldList {
     }
     const [low] = limitKeys(field.type);
     if (low) {
-      const words = field.type === 'number' || field.type === 'amount'
+      const words = ['number', 'integer', 'amount'].includes(field.type)
         ? [t('Minimum'), t('Maximum')] : field.type === 'text' || field.type === 'longtext'
           ? [t('Minimum length'), t('Maximum length')] : [t('Fewest'), t('Most')];
       const limits = el('div', { class: 'limits' });

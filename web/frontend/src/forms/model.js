@@ -2,7 +2,7 @@
 // What the list does not manage (formatMinimum, defaults, choices from the task data, ...)
 // is kept as it was, so editing a form through the list loses nothing.
 
-export const TYPES = ['text', 'longtext', 'number', 'amount', 'date', 'choice', 'multiple',
+export const TYPES = ['text', 'longtext', 'number', 'integer', 'amount', 'date', 'choice', 'multiple',
   'yesno', 'list', 'rows'];
 // Keys of a property that the list writes; every other key is kept untouched.
 const MANAGED = ['type', 'title', 'description', 'enum', 'items', 'format', 'minimum',
@@ -46,7 +46,7 @@ export function typeOf(prop, ui) {
   if (Array.isArray(prop.enum)) return 'choice';
   if (prop.type === 'boolean') return 'yesno';
   if (prop.type === 'number' || prop.type === 'integer') {
-    if (prop.type === 'integer') return 'other';
+    if (prop.type === 'integer') return 'integer';
     return widget === 'amount' ? 'amount' : 'number';
   }
   if (prop.type === 'string') {
@@ -64,7 +64,7 @@ function limitsOf(type, prop) {
 
 // What "minimum" and "maximum" mean for each kind of field.
 export function limitKeys(type) {
-  if (type === 'number' || type === 'amount') return ['minimum', 'maximum'];
+  if (['number', 'integer', 'amount'].includes(type)) return ['minimum', 'maximum'];
   if (type === 'text' || type === 'longtext') return ['minLength', 'maxLength'];
   if (type === 'multiple' || type === 'list' || type === 'rows') return ['minItems', 'maxItems'];
   return [null, null];
@@ -111,6 +111,7 @@ function typed(field) {
   switch (field.type) {
     case 'longtext': case 'text': return { type: 'string' };
     case 'number': return { type: 'number' };
+    case 'integer': return { type: 'integer' };
     case 'amount': return { type: 'number', minimum: 0 };
     case 'date': return { type: 'string', format: 'date' };
     case 'choice': return { type: 'string', enum: field.choices };
