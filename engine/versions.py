@@ -1,6 +1,7 @@
 """What the catalogue and the version lists show: each process, its versions, who deployed
 them and why, how many instances still run on each, and its draft. Read from indexed columns
-in a few queries a page, never from a diagram's text."""
+in a few queries a page, never from a diagram's text; only one version's sources, or two
+compared, read the text."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Row, Select, func, select, union
 from sqlalchemy.orm import Session, undefer
 
+from .changes import Diff
+from .diagram_diff import diff_versions
 from .errors import NotFound
 from .models import Draft, ProcessDefinition, ProcessInstance, User
 
@@ -54,6 +57,19 @@ class ProcessRow:
     @property
     def running(self) -> int:
         return sum(self.running_by_version.values())
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two versions of one process and what changed from the first to the second."""
+
+    key: str
+    name: str
+    old: int
+    new: int
+    old_xml: str
+    new_xml: str
+    diff: Diff
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,21 @@ def version_source(session: Session, key: str, version: int) -> ProcessDefinitio
     if found is None:
         raise NotFound(f"process {key!r} has no version {version}")
     return found
+
+
+def version_numbers(session: Session, key: str) -> list[int]:
+    """Every version number of one process, newest first (to choose two to compare)."""
+    return list(session.scalars(select(ProcessDefinition.version)
+                                .where(ProcessDefinition.key == key)
+                                .order_by(ProcessDefinition.version.desc())))
+
+
+def compare_versions(session: Session, key: str, old: int, new: int) -> Comparison:
+    """What changed from version ``old`` to version ``new`` (either may be the later one)."""
+    before, after = version_source(session, key, old), version_source(session, key, new)
+    diff = diff_versions(before.bpmn_xml, dict(before.resources or {}), after.bpmn_xml,
+                         dict(after.resources or {}))
+    return Comparison(key, after.name, old, new, before.bpmn_xml, after.bpmn_xml, diff)
 
 
 def _version_query() -> Select[Any]:

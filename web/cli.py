@@ -26,7 +26,7 @@ from workflows.seed import seed as seed_demo
 
 from . import create_app, schemas
 from .cli_members import member_group, members_command
-from .cli_processes import versions_command
+from .cli_processes import diff_command, versions_command
 from .database import get_db
 from .scheduler import build_scheduler
 from .start_help import start_help
@@ -392,3 +392,4 @@ def compliance_command(year: int | None, check: bool, as_json: bool) -> None:
 main.add_command(members_command)
 main.add_command(member_group)
 main.add_command(versions_command)
+main.add_command(diff_command)

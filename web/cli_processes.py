@@ -1,17 +1,24 @@
-"""``govflow versions KEY``: the versions of one process, as its page in the browser lists them."""
+"""``govflow versions KEY``: the versions of one process, as its page in the browser lists them;
+``govflow diff KEY A B``: what changed from one version to another, as the diff page lists it."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from engine import versions
+from engine.changes import Change
 from engine.clock import LOCAL_ZONE
 from engine.errors import NotFound
 
 from .database import get_db
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .processes.diff_text import Line, lines, moved_lines
 
 
 @click.command("versions")
@@ -47,3 +54,50 @@ def versions_command(key: str, as_json: bool) -> None:
     if draft is not None:
         click.echo(f"draft: revision {draft.revision}, saved by {draft.saved_by} "
                    f"{draft.saved_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}")
+
+
+@click.command("diff")
+@with_appcontext
+@click.argument("key")
+@click.argument("old", type=int)
+@click.argument("new", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default=DEFAULT_LANGUAGE,
+              show_default=True, help="The language of the sentences.")
+def diff_command(key: str, old: int, new: int, as_json: bool, language: str) -> None:
+    """Print what changed in process KEY from version OLD to version NEW, one line per change,
+    as the diff page lists it; what only moved on the drawing comes last."""
+    with get_db().reading() as session:
+        diff = versions.compare_versions(session, key, old, new).diff
+    with force_locale(language):
+        changed, moved = lines(diff), moved_lines(diff)
+        if as_json:
+            click.echo(json.dumps(
+                [_line_json(line, change) for line, change in zip(changed, diff.changes,
+                                                                   strict=True)]
+                + [_line_json(line, change) for line, change in zip(moved, diff.moved,
+                                                                     strict=True)],
+                indent=2, ensure_ascii=False))
+            return
+        for line in changed:
+            _echo_line(line, old, new)
+        if not changed:
+            click.echo(_("Nothing changed that matters when the process runs."))
+        if moved:
+            click.echo("\n" + _("Moved on the drawing only") + ":")
+            for line in moved:
+                click.echo(line.text)
+
+
+def _echo_line(line: Line, old: int, new: int) -> None:
+    click.echo(line.text)
+    if line.old is not None or line.new is not None:
+        for version, value in ((old, line.old), (new, line.new)):
+            shown = "\n      ".join((value or _("(none)")).splitlines())
+            click.echo(f"    {_('Version %(version)d', version=version)}: {shown}")
+
+
+def _line_json(line: Line, change: Change) -> dict[str, Any]:
+    return {"kind": change.kind, "element": change.subject.id, "type": change.subject.type,
+            "name": change.subject.name, "aspect": change.aspect, "detail": change.detail,
+            "old": change.old, "new": change.new, "text": line.text}
