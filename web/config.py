@@ -47,4 +47,6 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust (0: none).
     PROXY_COUNT = int(os.environ.get("GOVFLOW_PROXY_COUNT") or 0)
+    # Test runs of drafts: one SQLite file each, apart from the live database.
+    TEST_RUN_FOLDER = os.environ.get("GOVFLOW_TEST_RUN_FOLDER") or None
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024

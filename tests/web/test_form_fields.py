@@ -60,7 +60,8 @@ def test_yes_no_lists_and_empty_fields() -> None:
     assert (data, problems) == ({"colleges_betrokken": True, "db_politie_betrokken": False}, {})
     data, _problems = read_submission(schema("decision-start-schema.json"), MultiDict(
         {"aanwezigen": "anna\r\n bert \n\n", "afwezigen": ""}), "nl")
-    assert data == {"aanwezigen": ["anna", "bert"]}
+    # A required list left empty is an empty list (nobody absent); minItems says when not.
+    assert data == {"aanwezigen": ["anna", "bert"], "afwezigen": []}
 
 
 @pytest.mark.parametrize("extra_row", [None, "agenda"])
@@ -137,3 +138,18 @@ def test_enums_and_lists_of_numbers_keep_their_type() -> None:
                     "woorden": ["een", "twee"]}
     _data, problems = read_submission(form, MultiDict({"bedragen": "veel"}), "nl")
     assert problems == {"bedragen": ("number", None)}
+
+
+def test_an_object_in_a_form_is_a_group_of_its_own_fields() -> None:
+    """The decision's start form holds the agenda item as an object (titel, voorstel, ...)."""
+    start = schema("decision-start-schema.json")
+    [item] = [f for f in fields_of(start, {}) if f.name == "agendapunt"]
+    assert item.widget == "group" and item.first_id == "field-agendapunt-titel"
+    assert [f.name for f in item.rows[0]][:2] == ["agendapunt-titel", "agendapunt-voorstel"]
+    data, problems = read_submission(start, MultiDict(
+        {"agendapunt-titel": "Werkproces", "agendapunt-voorstel": "Vaststellen.",
+         "aanwezigen": "anna"}), "nl")
+    assert problems == {}
+    assert data["agendapunt"] == {"titel": "Werkproces", "voorstel": "Vaststellen."}
+    shown = fields_of(start, {}, values={"agendapunt": {"titel": "Werkproces"}})
+    assert next(f for f in shown if f.name == "agendapunt").rows[0][0].value == "Werkproces"

@@ -301,6 +301,8 @@ def read_submission(schema: dict[str, Any], form: MultiDict[str, str], locale: s
             continue
         text = form.get(key, "").strip()
         if not text:
+            if widget == "lines" and name in schema.get("required", []):
+                data[name] = []  # a required list may be empty; minItems says when not
             continue
         try:
             data[name] = _typed(text, widget, locale, prop)

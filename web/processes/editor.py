@@ -50,6 +50,7 @@ def edit(key: str) -> ResponseReturnValue:
                  "deploy": url_for("processes.deploy_draft", key=key),
                  "addRole": url_for("processes.new_role"),
                  "form": url_for("processes.edit_form", key=key, name="__form__"),
+                 "testRun": url_for("processes.new_test_run", key=key),
                  "afterDeploy": url_for("processes.process", key=key)},
     }
     return render_template("processes/editor.html", key=key, opened=opened, data=data)

@@ -10,7 +10,7 @@ export class DraftEditor {
     this.saved = 0;
     this.busy = null;
     this.status = document.getElementById('save-status');
-    this.buttons = ['save-draft', 'deploy'].map((id) => document.getElementById(id));
+    this.buttons = ['save-draft', 'deploy', 'test-run'].map((id) => document.getElementById(id));
     modeler.on('commandStack.changed', () => this.changed());
     window.addEventListener('beforeunload', (event) => {
       if (!this.dirty) return;
@@ -98,6 +98,17 @@ export class DraftEditor {
     }
     window.location.assign(data.url);
     return true;
+  }
+
+  // A test run runs the saved draft: save first, then open the run in this tab.
+  testRun() {
+    return this.exclusively(async () => {
+      if ((this.dirty || !this.revision) && !(await this.write())) return false;
+      const { ok, status, data } = await post(this.data.urls.testRun, {}, this.data.csrfToken);
+      if (!ok) return this.refused(status, data);
+      window.location.assign(data.url);
+      return true;
+    });
   }
 
   refused(status, data) {

@@ -83,6 +83,7 @@ async function start() {
   checker.check();
   document.getElementById('save-draft').addEventListener('click', () => drafts.save());
   document.getElementById('download-bpmn').addEventListener('click', () => drafts.download());
+  document.getElementById('test-run').addEventListener('click', () => drafts.testRun());
   document.getElementById('deploy-form').addEventListener('submit', (event) => {
     event.preventDefault();
     drafts.deploy(document.getElementById('deploy-note').value);
