@@ -34,7 +34,7 @@ def _open_form_from_the_modeler(pages: Pages) -> Page:
     return page
 
 
-def test_an_owner_adds_a_required_amount_and_sees_it_in_the_preview_then_deploys_it(
+def test_an_owner_adds_a_required_amount_and_sees_it_in_the_preview_and_the_diff(
         db: Database, pages: Pages) -> None:
     make_user(db, "olga", PROCESS_OWNER_ROLE)
     deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
@@ -72,6 +72,11 @@ def test_an_owner_adds_a_required_amount_and_sees_it_in_the_preview_then_deploys
     with db.reading() as session:
         latest = deploy.latest_definition(session, KEY)
         assert "kosten_per_gemeente" in json.loads(latest.resources[FORM])["required"]
+
+    pages.click("link", "Vergelijken")  # the latest version against the one before
+    changes = page.locator("#changes-heading + p + ul.diff-list")
+    expect(changes).to_contain_text(
+        "Formulier 'Begroting opstellen': veld 'kosten_per_gemeente' toegevoegd")
 
 
 def test_a_new_form_for_a_task_is_made_from_the_modeler_and_the_task_uses_it(
