@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy import update
@@ -20,7 +21,9 @@ from engine.models import HumanTask
 from engine.process_owners import PROCESS_OWNER_ROLE
 
 from ...conftest import BPMN, make_user
+from ..meeting_versions import deploy_two_meetings
 from .conftest import Pages
+from .test_test_run import MONDAY, live_people, start_and_vote
 
 ROOT = Path(__file__).parents[3]
 
@@ -92,3 +95,64 @@ def test_screenshots_of_the_catalogue_and_the_editor(sqlite_db: Database, pages:
     page.screenshot(path=target / "editor.png", full_page=True)
     assert (target / "processes.png").stat().st_size > 10_000
     assert (target / "editor.png").stat().st_size > 10_000
+
+
+def test_screenshot_of_the_form_editor(sqlite_db: Database, pages: Pages, tmp_path: Path) -> None:
+    target = ROOT / os.environ["GOVFLOW_SCREENSHOTS"] if os.environ.get(
+        "GOVFLOW_SCREENSHOTS") else tmp_path
+    make_user(sqlite_db, "olga", PROCESS_OWNER_ROLE)
+    deploy.deploy(sqlite_db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
+    page = pages.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    pages.sign_in("olga")
+    pages.go("/processen/budget_cycle/formulieren/budget-begroting-schema.json/bewerken")
+    page.get_by_role("button", name="Veld toevoegen").click()
+    card = page.locator(".field-card").last
+    card.get_by_label("Label").fill("Kosten per gemeente")
+    card.get_by_label("Soort").select_option(label="Bedrag in euro")
+    page.locator(".field-card").last.get_by_label("Verplicht").check()
+    expect(page.locator("#preview")).to_contain_text("Kosten per gemeente")
+    page.get_by_role("button", name="Deze waarden proberen").click()
+    expect(page.locator("#preview .error-summary")).to_be_visible()
+    page.screenshot(path=target / "form-editor.png", full_page=True)
+    assert (target / "form-editor.png").stat().st_size > 10_000
+
+
+def test_screenshot_of_a_test_run(app: Flask, sqlite_db: Database, pages: Pages,
+                                  tmp_path: Path) -> None:
+    """A test run of decision after the vote of one member and the reminder of the other."""
+    target = ROOT / os.environ["GOVFLOW_SCREENSHOTS"] if os.environ.get(
+        "GOVFLOW_SCREENSHOTS") else tmp_path
+    app.config["TEST_RUN_FOLDER"] = str(tmp_path / "runs")
+    page = pages.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with time_machine.travel(MONDAY, tick=True):
+        live_people(sqlite_db)
+        pages.sign_in("olga")
+        pages.go("/processen/decision")
+        pages.exclude = ["#canvas"]
+        pages.click("button", "Proefrit")
+        start_and_vote(pages)
+        pages.click("button", "Naar de volgende timer")
+        expect(page.locator("#run-notifications")).to_contain_text("Herinnering")
+        page.wait_for_timeout(300)  # the badges on the diagram
+        page.screenshot(path=target / "test-run.png", full_page=True)
+    assert (target / "test-run.png").stat().st_size > 10_000
+
+
+def test_screenshot_of_the_diff_of_two_versions(sqlite_db: Database, pages: Pages,
+                                                tmp_path: Path) -> None:
+    """Version 2 of meeting against version 1: a timer, a default flow, a form field."""
+    target = ROOT / os.environ["GOVFLOW_SCREENSHOTS"] if os.environ.get(
+        "GOVFLOW_SCREENSHOTS") else tmp_path
+    deploy_two_meetings(sqlite_db)
+    make_user(sqlite_db, "mia", "Manager ZVH")
+    page = pages.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    pages.sign_in("mia")
+    pages.exclude = ["#canvas"]
+    pages.go("/processen/meeting/verschil")
+    expect(page.locator('#canvas g.djs-element.diff-changed[data-element-id="akkoord_gw"]')
+           ).to_have_count(1)
+    page.screenshot(path=target / "diff.png", full_page=True)
+    assert (target / "diff.png").stat().st_size > 10_000
