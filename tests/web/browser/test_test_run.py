@@ -16,6 +16,7 @@ from engine import drafts, instances, tasks
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.deploy import deploy
+from engine.models import Draft
 from engine.notifications import notifications_for
 from engine.process_owners import PROCESS_OWNER_ROLE
 
@@ -115,3 +116,24 @@ def test_dec5_a_test_run_of_the_decision_draft_shows_the_escalation_and_no_real_
         pages.click("button", "Proefrit weggooien")
         expect(page.locator(".flash-success")).to_contain_text("De proefrit is weggegooid.")
         assert what_they_see(sqlite_db) == before
+
+
+def test_proefrit_in_the_editor_saves_the_draft_and_runs_it(sqlite_db: Database,
+                                                           pages: Pages) -> None:
+    """The editor's Proefrit saves what is drawn first, then opens a run of that draft."""
+    page: Page = pages.page
+    with time_machine.travel(MONDAY, tick=True):
+        live_people(sqlite_db)
+        pages.sign_in("olga")
+        pages.exclude = ["#canvas"]
+        pages.go("/processen/decision/bewerken")
+        expect(page.locator("#problems-summary")).to_have_text("Geen problemen")
+        with page.expect_navigation():
+            page.locator("#test-run").click()
+        expect(page.locator("h1")).to_contain_text("Proefrit")
+        expect(page.locator("p.lead")).to_contain_text(
+            "Het concept zoals het is opgeslagen (revisie 1)")
+        expect(page.get_by_label("Orgaan (verplicht)", exact=True)).to_be_visible()
+        with sqlite_db.reading() as session:
+            draft = session.get(Draft, "decision")
+            assert draft is not None and draft.revision == 1 and draft.saved_by == "olga"
