@@ -4,6 +4,7 @@ required, choices and every other rule), form layouts key by key, other files as
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from .changes import ADDED, CHANGED, REMOVED, Change, Subject, compare_facts
@@ -11,6 +12,8 @@ from .diagram_facts import Facts
 
 UI_SUFFIX, FORM_SUFFIX = "-uischema.json", "-schema.json"
 _FIELD_SKIPPED = ("properties", "required")
+# The value of a whole field's change (added or removed): whether it is required.
+REQUIRED, OPTIONAL = "required", "optional"
 
 
 def resource_changes(old: dict[str, str], new: dict[str, str],
@@ -81,13 +84,21 @@ def _field_facts(facts: Facts, schema: dict[str, Any], prefix: str) -> None:
 
 
 def _without_parts_of_new_fields(changes: list[Change]) -> list[Change]:
-    """A field that was added or removed is one change, not one per rule of it."""
+    """A field that was added or removed is one change, not one per rule of it; its value
+    says whether it is (was) required, the one rule a reader needs with it."""
     whole = {c.detail for c in changes if c.aspect == "field" and (c.old is None or c.new is None)}
+    required = {c.detail for c in changes if c.aspect == "field:required" and c.detail in whole
+                and "true" in (c.old, c.new)}
 
     def inside(path: str) -> bool:
         return any(path.startswith(field + ".") for field in whole)
 
-    return [c for c in changes if not c.aspect.startswith("field")
+    def whole_field(change: Change) -> Change:
+        need = REQUIRED if change.detail in required else OPTIONAL
+        return replace(change, new=need) if change.old is None else replace(change, old=need)
+
+    return [whole_field(c) if c.aspect == "field" and c.detail in whole else c
+            for c in changes if not c.aspect.startswith("field")
             or not (inside(c.detail) or (c.aspect != "field" and c.detail in whole))]
 
 

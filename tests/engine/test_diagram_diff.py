@@ -186,7 +186,8 @@ def test_a_form_field_added_is_one_change_on_the_form_and_marks_its_tasks() -> N
     old = _form(begroting, lambda schema: schema["properties"].pop("toelichting"))
     diff = diff_versions(BUDGET, old, BUDGET, FORMS)
     change = _one(list(diff.changes))
-    assert _facts(change) == (CHANGED, begroting, "field", "toelichting", None, "toelichting")
+    # Its value says whether it is required, the one rule a reader needs with it.
+    assert _facts(change) == (CHANGED, begroting, "field", "toelichting", None, "required")
     assert change.subject.type == "form" and change.subject.name == "Begroting opstellen"
     assert change.subject.used_by and all(diff.markers()[0][element] == CHANGED
                                           for element in change.subject.used_by)

@@ -38,9 +38,12 @@ FORM = Subject("budget-begroting-schema.json", "form", "Begroting", used_by=("op
      "Gebruikerstaak 'Agenda en stukken versturen': eigenschap 'kleur' verwijderd "
      "(was 'rood')",
      "User task 'Agenda en stukken versturen': property 'kleur' removed (was 'rood')"),
-    (Change(CHANGED, FORM, "field", "toelichting", None, "toelichting"),
+    (Change(CHANGED, FORM, "field", "toelichting", None, "optional"),
      "Formulier 'Begroting': veld 'toelichting' toegevoegd",
      "Form 'Begroting': field 'toelichting' added"),
+    (Change(CHANGED, FORM, "field", "kosten", None, "required"),
+     "Formulier 'Begroting': veld 'kosten' toegevoegd (verplicht)",
+     "Form 'Begroting': field 'kosten' added (required)"),
     (Change(CHANGED, FORM, "field:required", "toelichting", "false", "true"),
      "Formulier 'Begroting': veld 'toelichting' is nu verplicht",
      "Form 'Begroting': field 'toelichting' is now required"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from engine.changes import ADDED, MOVED, REMOVED, Change, Diff, Subject
+from engine.form_diff import REQUIRED
 
 from .diff_words import aspect_label, resource_label, type_label, value_label
 
@@ -76,6 +77,8 @@ def _sentence(change: Change, what: str, old: str | None, new: str | None) -> st
         return special
     aspect = aspect_label(change.aspect, change.detail)
     if old is None:
+        if change.aspect == "field" and change.new == REQUIRED:
+            return _("%(what)s: %(aspect)s added (required)", what=what, aspect=aspect)
         if change.aspect == "field":
             return _("%(what)s: %(aspect)s added", what=what, aspect=aspect)
         return _("%(what)s: %(aspect)s added: %(new)s", what=what, aspect=aspect, new=new)

@@ -76,7 +76,7 @@ def test_an_owner_adds_a_required_amount_and_sees_it_in_the_preview_and_the_diff
     pages.click("link", "Vergelijken")  # the latest version against the one before
     changes = page.locator("#changes-heading + p + ul.diff-list")
     expect(changes).to_contain_text(
-        "Formulier 'Begroting opstellen': veld 'kosten_per_gemeente' toegevoegd")
+        "Formulier 'Begroting opstellen': veld 'kosten_per_gemeente' toegevoegd (verplicht)")
 
 
 def test_a_new_form_for_a_task_is_made_from_the_modeler_and_the_task_uses_it(
