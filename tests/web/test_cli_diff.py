@@ -15,7 +15,7 @@ def test_diff_prints_the_lines_of_the_diff_page(cli, db: Database) -> None:
     result = cli("diff", KEY, "1", "2")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "Timer 'Termijn inbreng verstreken' op 'Agendapunten aandragen': \"P7D\" → \"P14D\"",
+        "Timer 'Termijn inbreng verstreken' op 'Agendapunten aandragen': P7D → P14D",
         "Exclusieve splitsing 'Verslag akkoord?': het standaardpad gaat nu naar "
         "'Verslag vastgesteld' (was naar 'Verslag opstellen')",
         "Pad 'ja' van 'Verslag akkoord?' naar 'Verslag vastgesteld': voorwaarde verwijderd "
@@ -29,7 +29,7 @@ def test_diff_prints_the_lines_of_the_diff_page(cli, db: Database) -> None:
     ]
     english = cli("diff", KEY, "1", "2", "--language", "en").output.splitlines()
     assert english[0] == ("Timer 'Termijn inbreng verstreken' on 'Agendapunten aandragen': "
-                          '"P7D" → "P14D"')
+                          'P7D → P14D')
 
 
 def test_diff_as_json_and_of_an_unknown_version(cli, db: Database) -> None:

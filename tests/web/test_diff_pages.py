@@ -50,7 +50,7 @@ def test_the_latest_version_against_the_one_before(client: FlaskClient,
     assert re.search(r'<option value="2"\s+selected>', page.text)  # … to version 2
     texts = _texts(page.text)
     assert "Gewijzigd Timer 'Termijn inbreng verstreken' op 'Agendapunten aandragen': " \
-           '"P7D" → "P14D"' in texts
+           'P7D → P14D' in texts
     assert ("Gewijzigd Exclusieve splitsing 'Verslag akkoord?': het standaardpad gaat nu naar "
             "'Verslag vastgesteld' (was naar 'Verslag opstellen')") in texts
     assert "Gewijzigd Formulier 'Vergadering plannen': veld 'toelichting' toegevoegd" in texts
@@ -70,7 +70,7 @@ def test_versions_chosen_either_way_round(client: FlaskClient, two_versions: Dat
     assert page.status_code == 200
     assert "Wat er veranderd is van versie 2 naar versie 1" in page.text
     assert ("Timer 'Termijn inbreng verstreken' op 'Agendapunten aandragen': "
-            '"P14D" → "P7D"') in " ".join(_texts(page.text))
+            'P14D → P7D') in " ".join(_texts(page.text))
 
 
 def test_the_process_and_version_pages_link_to_the_diff(client: FlaskClient,

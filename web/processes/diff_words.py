@@ -5,6 +5,8 @@ a label, not the "de voorwaarde" of other sentences."""
 
 from __future__ import annotations
 
+import ast
+
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
@@ -56,10 +58,21 @@ def value_label(aspect: str, value: str) -> str:
     """A value in words where it is one of a few (a type, a timer's kind); else as written."""
     if aspect == "type":
         return _types().get(value, value)
+    if aspect == "timer":
+        return _timer_value(value)
     words = {"timerKind": _timer_kinds(), "loop": _loops(), "event": _events()}.get(aspect)
     if words is None:
         return value
     return ", ".join(words.get(part, part) for part in value.split(", "))
+
+
+def _timer_value(value: str) -> str:
+    """A timer written as a quoted literal ("P14D") reads as its value; an expression as is."""
+    try:
+        literal = ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return value
+    return literal if isinstance(literal, str) else value
 
 
 def _types() -> dict[str, str]:
