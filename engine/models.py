@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .clock import now
@@ -134,6 +135,11 @@ class ProcessInstance(Base):
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
 
+    # The overview reads cycles per process and year, newest first (engine/overview.py).
+    __table_args__ = (Index("ix_process_instances_key_started", "process_key",
+                            sql_text("started_at DESC"), sql_text("id DESC")),
+                      Index("ix_process_instances_started", "started_at",
+                            postgresql_include=["scope", "status", "id"]))
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 (optimistic locking)
 
 
@@ -141,7 +147,10 @@ class HumanTask(Base):
     """The projection of one user task, read by inboxes instead of the serialized workflow."""
 
     __tablename__ = "human_tasks"
-    __table_args__ = (Index("ix_human_tasks_role_state", "role", "state"),)
+    __table_args__ = (Index("ix_human_tasks_role_state", "role", "state"),
+                      Index("ix_human_tasks_instance_state", "instance_id", "state"),
+                      Index("ix_human_tasks_state_due", "state", "due_at",
+                            postgresql_include=["instance_id"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import workflows
 
-from . import auth, database, errors, health, i18n, inbox, processes, security_headers
+from . import auth, database, errors, health, i18n, inbox, oversight, processes, security_headers
 from .config import Config, _secret_key
 
 
@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(oversight.bp)
     errors.init_app(app)
     security_headers.init_app(app)
     return app
