@@ -34,7 +34,7 @@ INSTANCES = 100_000
 TASKS_PER_INSTANCE = 10
 PASSWORD = "bench-password"
 PAGES = ("/overzicht", "/overzicht?te_laat=1", "/overzicht?proces=budget_cycle&status=waiting",
-         "/overzicht?formaat=csv&te_laat=1")
+         "/overzicht?formaat=csv&te_laat=1", "/overzicht/te-laat")
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from .clock import LOCAL_ZONE, now
 from .models import HumanTask, ProcessDefinition, ProcessInstance, User
 from .oversight import Oversight, visible_instances
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 STATUSES = ("running", "waiting", "failed", "completed", "cancelled")
 
 

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine import deploy, instances
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.models import HumanTask
+from engine.notifications import notify
 
 from ..conftest import BPMN, make_user
 from ..processes.meeting_support import deploy_governance, make_members
@@ -114,3 +115,31 @@ def test_the_csv_opens_in_dutch_excel_with_the_right_columns(year: Database,
     [row] = rows[1:]
     assert row[1] == "Begroting 2028" and row[5] == "08-03-2027" and row[8] == "ja"
     assert row[7] == "01-03-2027" and "Begroting opstellen" in row[6]
+
+
+def test_late_work_lists_the_overdue_task_with_days_late_and_reminders(
+        year: Database, client: FlaskClient, at_monday) -> None:
+    with year.transaction() as session:
+        task = session.scalars(select(HumanTask).where(HumanTask.state == "open",
+                                                       HumanTask.due_at.is_not(None))).one()
+        notify(session, "reminder", "Maak de begroting af.", role=task.role,
+               instance_id=task.instance_id, task_id=task.id)
+    sign_in(client, "mia")
+    text = client.get("/overzicht/te-laat").text
+    assert "1 taak is te laat" in text and "Begroting opstellen" in text
+    assert "7 dagen te laat" in text and "laatste op 8 maart 2027" in text
+    assert "Jaarverslag 2026" not in text
+    rows = list(csv.reader(io.StringIO(
+        client.get("/overzicht/te-laat?formaat=csv").data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Taak", "Cyclus", "Proces", "Orgaan", "Rol", "Persoon", "Uiterlijk",
+                       "Dagen te laat", "Herinneringen verstuurd", "Laatste herinnering"]
+    assert rows[1][0] == "Begroting opstellen" and rows[1][7:] == ["7", "1", "08-03-2027"]
+
+
+def test_mtg8_late_work_of_another_body_stays_hidden(year: Database, client: FlaskClient,
+                                                     at_monday) -> None:
+    """MTG-8: the Stuurgroep's secretary sees nothing of the network's late budget."""
+    sign_in(client, "gerda")
+    assert "Niets is te laat." in client.get("/overzicht/te-laat").text
+    sign_in(client, "anna")
+    assert client.get("/overzicht/te-laat").status_code == 403

@@ -80,10 +80,10 @@ def _csv_row(cycle: cycles.Cycle) -> list[str]:
     body = body_name(cycle.scope) if cycle.scope in BODIES else cycle.scope or ""
     status = status_words().get(cycle.status, cycle.status)
     return [cycle.process_name, cycle.title, body, cycle.stage or "", status,
-            _day(cycle.started_at), tasks, _day(cycle.due_at),
+            csv_day(cycle.started_at), tasks, csv_day(cycle.due_at),
             _("yes") if cycle.late else _("no")]
 
 
-def _day(moment: datetime | None) -> str:
+def csv_day(moment: datetime | None) -> str:
     """A date as Dutch Excel reads it (31-12-2027)."""
     return format_date(moment, "dd-MM-yyyy") if moment else ""
