@@ -47,7 +47,7 @@ def require_task(session: Session, task_id: int) -> HumanTask:
 
 
 def _check_may_work_on(session: Session, task: HumanTask, actor: str) -> None:
-    _check_open(task)
+    check_open(task)
     if task.instance.status == "failed":
         raise Conflict(f"instance {task.instance_id} has failed ({task.instance.error}); "
                        "it must be repaired before its tasks go on")
@@ -58,13 +58,13 @@ def _check_may_work_on(session: Session, task: HumanTask, actor: str) -> None:
         raise Conflict(f'task {task.id} "{task.name}" is claimed by {task.assignee}')
 
 
-def _check_open(task: HumanTask) -> None:
+def check_open(task: HumanTask) -> None:
     if task.state != "open":
         by = f" by {task.completed_by}" if task.completed_by else ""
         raise Conflict(f'task {task.id} "{task.name}" is already {task.state}{by}')
 
 
-def _transition(session: Session, task: HumanTask, seen: str | None, **values: Any) -> None:
+def transition_task(session: Session, task: HumanTask, seen: str | None, **values: Any) -> None:
     """Change an open task only if it is still as the command saw it: open, held by ``seen``.
 
     One conditional UPDATE, checked by its row count: of two transitions at once exactly one
@@ -80,7 +80,7 @@ def _transition(session: Session, task: HumanTask, seen: str | None, **values: A
     ).rowcount
     if changed != 1:
         session.refresh(task)
-        _check_open(task)
+        check_open(task)
         holder = f"claimed by {task.assignee}" if task.assignee else "given back"
         raise Conflict(f'task {task.id} "{task.name}" was {holder} just now')
     for name, value in values.items():
@@ -98,7 +98,7 @@ def claim_task(db: Database, task_id: int, actor: str) -> HumanTask:
         if task.assignee == actor:
             return task
         try:
-            _transition(session, task, None, assignee=actor)
+            transition_task(session, task, None, assignee=actor)
         except Conflict:
             if task.state == "open" and task.assignee == actor:
                 return task  # their own claim a moment earlier (a double click)
@@ -112,7 +112,7 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
     """Give a claimed task back to the role."""
     with db.transaction() as session:
         task = require_task(session, task_id)
-        _check_open(task)
+        check_open(task)
         if task.assignee is None:
             raise Conflict(f"task {task_id} is not claimed")
         if task.assignee != actor:
@@ -121,7 +121,7 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
         if task.personal:
             raise Conflict(f'task {task_id} "{task.name}" is meant for {actor} personally '
                            "and cannot be given back")
-        _transition(session, task, actor, assignee=None)
+        transition_task(session, task, actor, assignee=None)
         audit.record(session, "task_unclaimed", actor, instance_id=task.instance_id,
                      task_id=task.id)
         return task
@@ -147,7 +147,7 @@ def complete_task(db: Database, task_id: int, actor: str,
             validator = form_validator(task)
             if validator is not None:
                 validate_submission(validator, data)
-            _transition(session, task, task.assignee, state="completed", assignee=actor,
+            transition_task(session, task, task.assignee, state="completed", assignee=actor,
                         completed_at=now(), completed_by=actor)
             _run(session, task, instance, data)
             audit.record(session, "task_completed", actor, instance_id=task.instance_id,
@@ -176,13 +176,13 @@ def _check_separation(session: Session, task: HumanTask, spiff_task: Any) -> Non
     The diagram decides (rows made before migration 0005 lack the projected elements).
     """
     elements = separate_from(properties_of(spiff_task.task_spec))
-    earlier = _done_by_the_same(session, task, task.completed_by, elements)
+    earlier = done_by_the_same(session, task, task.completed_by, elements)
     if earlier is not None:
         raise SeparationRequired(f'task {task.id} "{task.name}" must be done by someone other '
                                  f'than who did "{earlier.name}"', earlier.name)
 
 
-def _done_by_the_same(session: Session, task: HumanTask, username: str | None,
+def done_by_the_same(session: Session, task: HumanTask, username: str | None,
                       elements: list[str]) -> HumanTask | None:
     """The task of ``elements`` in this instance that ``username`` completed, if any."""
     if not elements or username is None:
@@ -213,7 +213,7 @@ def inbox(db: Database, username: str) -> list[HumanTask]:
         # Nor a task the user may not do by the four-eyes rule (they did its counterpart).
         return [t for t in session.scalars(query)
                 if catalogue.covers(assignments, t.role, t.instance.scope)
-                and _done_by_the_same(session, t, username,
+                and done_by_the_same(session, t, username,
                                       (t.separate_from or "").split(",") if t.separate_from
                                       else []) is None]
 

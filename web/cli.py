@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup
 from marshmallow import Schema
 from sqlalchemy.exc import DBAPIError
 
-from engine import audit, deploy, identity, instances, schema, tasks, worklist
+from engine import audit, deploy, identity, instances, manager_actions, schema, tasks, worklist
 from engine.clock import LOCAL_ZONE, today
 from engine.errors import DeploymentRejected, EngineError
 from engine.nesting import TOO_DEEP, text_too_deep
@@ -218,6 +218,18 @@ def unclaim(task_id: int, actor: str, as_json: bool) -> None:
     """Give a claimed task back to its role."""
     _emit(tasks.unclaim_task(get_db(), task_id, actor), as_json, schemas.TaskSchema(),
           _task_text("is open again"))
+
+
+@main.command("hand-over")
+@click.argument("task_id", type=int)
+@click.option("--to", "to", required=True, metavar="USER", help="Who gets the task.")
+@click.option("--reason", help="Why (kept in the audit trail).")
+@actor_option
+@json_option
+def hand_over(task_id: int, to: str, reason: str | None, actor: str, as_json: bool) -> None:
+    """Hand a task to another person who holds its role (a manager of the instance)."""
+    _emit(manager_actions.hand_over_task(get_db(), task_id, to, actor, reason), as_json,
+          schemas.TaskSchema(), _task_text(f"handed over to {to}"))
 
 
 @main.command()
