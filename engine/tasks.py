@@ -148,7 +148,7 @@ def complete_task(db: Database, task_id: int, actor: str,
             if validator is not None:
                 validate_submission(validator, data)
             transition_task(session, task, task.assignee, state="completed", assignee=actor,
-                        completed_at=now(), completed_by=actor)
+                            completed_at=now(), completed_by=actor)
             _run(session, task, instance, data)
             audit.record(session, "task_completed", actor, instance_id=task.instance_id,
                          task_id=task.id, details={"task": task.name, "data": data})
