@@ -1,9 +1,10 @@
 """What a manager may do to the work of others: hand a task to another person who holds its
-role. Each is one transaction, audited, and refused for anyone who does not oversee the
-instance (``engine.oversight``)."""
+role, and retry an instance that failed. Each is one transaction, audited, and refused for
+anyone who does not oversee the instance (``engine.oversight``)."""
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,10 +12,12 @@ from . import audit
 from .db import Database
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .identity import holds_role
-from .instances import lock_instance
+from .instances import lock_instance, record_failure
 from .models import HumanTask, ProcessInstance, User
 from .oversight import may_manage_instance, oversight_of
+from .runtime import StepFailed, advance, open_workflow, save
 from .tasks import check_open, done_by_the_same, require_task, transition_task
+from .timer_events import firing_log
 
 
 def hand_over_task(db: Database, task_id: int, to: str, actor: str,
@@ -38,6 +41,41 @@ def hand_over_task(db: Database, task_id: int, to: str, actor: str,
                      task_id=task.id, details={"from": before, "to": to,
                                                **({"reason": reason} if reason else {})})
         return task
+
+
+def retry_instance(db: Database, instance_id: int, actor: str) -> ProcessInstance:
+    """Run a failed instance's failed step again, once its cause is fixed (Camunda's incident
+    pattern). A failed step was rolled back, so the instance stands where it stood before it:
+    a timer that failed fires again now, an automatic step runs again, and a task whose
+    completion failed is open again for its doer. If it fails again, the instance stays failed
+    with the new error and nothing of the attempt is kept."""
+    try:
+        with db.transaction() as session:
+            instance = lock_instance(session, instance_id)
+            _check_may_manage(session, instance, actor)
+            if instance.status != "failed":
+                raise Conflict(f"instance {instance_id} has not failed (it is {instance.status})")
+            cause = instance.error
+            workflow = _loaded(instance)
+            with firing_log() as firings:
+                milestones = advance(workflow, session, actor, instance.id)
+            save(session, instance, workflow, milestones)
+            audit.record(session, "instance_retried", actor, instance_id=instance.id,
+                         details={"error": cause, "status": instance.status})
+            for firing in firings:
+                audit.record(session, "timer_fired", None, instance_id=instance.id,
+                             details=firing)
+            return instance
+    except StepFailed as err:
+        record_failure(db, instance_id, err, actor)
+        raise
+
+
+def _loaded(instance: ProcessInstance) -> BpmnWorkflow:
+    try:
+        return open_workflow(instance)
+    except Exception as err:  # a state that no longer loads fails the retry, not the server
+        raise StepFailed(f"the instance's state could not be loaded: {err}") from err
 
 
 def _check_may_manage(session: Session, instance: ProcessInstance, actor: str) -> None:

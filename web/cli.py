@@ -220,6 +220,17 @@ def unclaim(task_id: int, actor: str, as_json: bool) -> None:
           _task_text("is open again"))
 
 
+@main.command()
+@click.argument("instance_id", type=int)
+@actor_option
+@json_option
+def retry(instance_id: int, actor: str, as_json: bool) -> None:
+    """Run the failed step of a failed instance again, once its cause is fixed."""
+    instance = manager_actions.retry_instance(get_db(), instance_id, actor)
+    _emit(instance, as_json, schemas.InstanceSchema(),
+          lambda i: f"instance {i.id} retried: {i.status}")
+
+
 @main.command("hand-over")
 @click.argument("task_id", type=int)
 @click.option("--to", "to", required=True, metavar="USER", help="Who gets the task.")

@@ -1,22 +1,25 @@
 """A manager hands a task to another person who holds its role: it lands in their inbox and the
 audit trail; refused for who does not oversee the instance (MTG-8), for a person without the
 role, for a task that is done or personal, and for who did the task it must be separate from
-(BUD-2)."""
+(BUD-2). A failed instance is retried: its failed step runs again."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 
-from engine import audit, tasks
+from engine import audit, instances, tasks
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.manager_actions import hand_over_task
+from engine.manager_actions import hand_over_task, retry_instance
+from engine.models import ProcessInstance
+from engine.runtime import StepFailed
+from engine.timers import fire_due_timers
 
-from ..conftest import BUDGET_PEOPLE, make_user, start_budget_cycle
+from ..conftest import BUDGET_PEOPLE, deploy_data, make_user, start_budget_cycle
 from ..processes.meeting_support import make_members
 
 MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=LOCAL_ZONE)
@@ -89,3 +92,48 @@ def test_bud2_a_review_does_not_go_to_who_did_the_other_review(db: Database, cyc
         assert hand_over_task(db, second.id, "piet", "nina").assignee == "piet"
         with pytest.raises(Conflict, match="already completed"):
             hand_over_task(db, first.id, "piet", "nina")
+
+
+def test_retry_opens_a_failed_task_again_and_its_doer_completes_it(db: Database) -> None:
+    """A completion whose script failed was rolled back; after the retry its doer sends the
+    corrected answer and the instance goes on."""
+    make_user(db, "mia", "Manager ZVH")
+    deploy_data(db, "script_step.bpmn")
+    instance = instances.start_instance(db, "script_step", actor="mia")
+    [task] = tasks.inbox(db, "mia")
+    with pytest.raises(StepFailed):
+        tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 0})
+    with pytest.raises(NotAllowed, match="does not oversee"):
+        retry_instance(db, instance.id, "nobody")
+    retried = retry_instance(db, instance.id, "mia")
+    assert (retried.status, retried.error) == ("running", None)
+    tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 2})
+    assert instances.get_instance(db, instance.id).status == "completed"
+    with db.reading() as session:
+        kinds = [e.kind for e in audit.events_of_instance(session, instance.id)]
+    assert kinds == ["instance_started", "instance_failed", "instance_retried",
+                     "task_completed"]
+    with pytest.raises(Conflict, match="has not failed"):
+        retry_instance(db, instance.id, "mia")
+
+
+def test_a_retry_whose_cause_remains_fails_again_cleanly(db: Database) -> None:
+    """A timer that cannot fire fails again on the retry, with the new error; nothing of the
+    attempt is kept, and the instance can be retried once more."""
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=LOCAL_ZONE)
+    with time_machine.travel(start, tick=False):
+        make_user(db, "mia", "Manager ZVH")
+        deploy_data(db, "timer_wait.bpmn")
+        broken = instances.start_instance(db, "timer_wait", actor="mia")
+    with db.transaction() as session:
+        session.get(ProcessInstance, broken.id).workflow_json = '{"not": "a workflow"}'
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        fire_due_timers(db)
+        assert instances.get_instance(db, broken.id).status == "failed"
+        with pytest.raises(StepFailed, match="could not be loaded"):
+            retry_instance(db, broken.id, "mia")
+    failed = instances.get_instance(db, broken.id)
+    assert failed.status == "failed" and "could not be loaded" in failed.error
+    with db.reading() as session:
+        kinds = [e.kind for e in audit.events_of_instance(session, broken.id)]
+    assert kinds[-2:] == ["instance_failed", "instance_failed"]  # no retry counted as done

@@ -1,16 +1,19 @@
-"""``govflow hand-over``: the engine's command from the shell, its refusals one line."""
+"""``govflow hand-over`` and ``govflow retry``: the engine's commands from the shell, their
+refusals one line."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
+import pytest
 import time_machine
 
-from engine import tasks
+from engine import instances, tasks
 from engine.clock import LOCAL_ZONE
+from engine.runtime import StepFailed
 
-from ..conftest import BUDGET_PEOPLE, start_budget_cycle
+from ..conftest import BUDGET_PEOPLE, deploy_data, make_user, start_budget_cycle
 
 MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=LOCAL_ZONE)
 
@@ -25,3 +28,16 @@ def test_hand_over_from_the_shell(cli, db) -> None:
         done = cli("hand-over", str(draft.id), "--to", "max", "--as", "nina", "--json")
         assert done.exit_code == 0, done.output
         assert json.loads(done.output)["assignee"] == "max"
+
+
+def test_retry_from_the_shell(cli, db) -> None:
+    make_user(db, "mia", "Manager ZVH")
+    deploy_data(db, "script_step.bpmn")
+    instance = instances.start_instance(db, "script_step", actor="mia")
+    [task] = tasks.inbox(db, "mia")
+    with pytest.raises(StepFailed):
+        tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 0})
+    done = cli("retry", str(instance.id), "--as", "mia")
+    assert done.exit_code == 0 and f"instance {instance.id} retried: running" in done.output
+    again = cli("retry", str(instance.id), "--as", "mia")
+    assert again.exit_code != 0 and "has not failed" in again.output
