@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine import identity, instances
+from engine import deploy, identity, instances
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.models import ProcessInstance
@@ -32,10 +32,7 @@ def two_bodies(db: Database) -> Iterator[Database]:
     """A meeting of the Regiekamer, one of the Stuurgroep, and a budget cycle (unscoped)."""
     with time_machine.travel(PREPARING, tick=True):
         deploy_governance(db)
-        instances_deployed = [BPMN / "budget_cycle.bpmn", BPMN / "forms"]
-        from engine import deploy
-
-        deploy.deploy(db, instances_deployed, "tester")
+        deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
         make_members(db, "regiekamer", "stuurgroep")
         make_user(db, "mia", "Manager ZVH")
         make_user(db, "nina", "Netwerksecretaris")
