@@ -19,6 +19,7 @@ from .identity import ADMIN_ROLE, holds_role, require_active_user
 from .limits import current_limits
 from .models import HumanTask, ProcessInstance
 from .nesting import TOO_DEEP, value_too_deep
+from .oversight import may_manage_instance, oversight_of
 from .runtime import StepFailed, advance, open_workflow, run_start_script, save
 from .spiff import STATE_FORMAT, dump_workflow, new_workflow
 from .start_data import check_start_data, supply_timer_start
@@ -140,14 +141,20 @@ def _mark_failed(session: Session, instance: ProcessInstance, error: StepFailed,
 
 def cancel_instance(db: Database, instance_id: int, actor: str,
                     reason: str | None = None) -> ProcessInstance:
-    """Stop an instance; its open tasks are cancelled. The starter or a Beheerder may do it."""
+    """Stop an instance; its open tasks are cancelled. The starter or a Beheerder may do it,
+    and a manager who oversees the instance, who must say why (it stands in the audit trail)."""
     with db.transaction() as session:
         instance = lock_instance(session, instance_id)
         if instance.status in ("completed", "cancelled"):
             raise Conflict(f"instance {instance_id} is already {instance.status}")
         if actor != instance.started_by and not holds_role(session, actor, ADMIN_ROLE):
-            raise NotAllowed(f"only the one who started instance {instance_id} "
-                             f"or a {ADMIN_ROLE} may cancel it")
+            if not may_manage_instance(oversight_of(session, actor), instance.process_key,
+                                       instance.scope):
+                raise NotAllowed(f"only the one who started instance {instance_id}, a "
+                                 f"{ADMIN_ROLE} or a manager who oversees it may cancel it")
+            if not (reason or "").strip():
+                raise InvalidInput("a manager who cancels an instance must give a reason",
+                                   {"reason": "required"})
         workflow = open_workflow(instance)
         workflow.cancel()
         instance.workflow_json = dump_workflow(workflow)

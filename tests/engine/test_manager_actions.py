@@ -137,3 +137,20 @@ def test_a_retry_whose_cause_remains_fails_again_cleanly(db: Database) -> None:
     with db.reading() as session:
         kinds = [e.kind for e in audit.events_of_instance(session, broken.id)]
     assert kinds[-2:] == ["instance_failed", "instance_failed"]  # no retry counted as done
+
+
+def test_mtg8_a_manager_cancels_with_a_reason_a_secretary_of_another_body_may_not(
+        db: Database, cycle) -> None:
+    """MTG-8: who oversees the cycle may cancel it, saying why; a body's secretary may not."""
+    with time_machine.travel(MONDAY, tick=False):
+        with pytest.raises(NotAllowed, match="manager who oversees it"):
+            instances.cancel_instance(db, cycle.id, "gerda", reason="opruimen")
+        with pytest.raises(InvalidInput, match="must give a reason"):
+            instances.cancel_instance(db, cycle.id, "max", reason="  ")
+        assert instances.get_instance(db, cycle.id).status == "running"  # nothing changed
+        cancelled = instances.cancel_instance(db, cycle.id, "max", reason="dubbel gestart")
+        assert cancelled.status == "cancelled"
+        with db.reading() as session:
+            event = audit.events_of_instance(session, cycle.id)[-1]
+        assert (event.kind, event.actor, event.details) == (
+            "instance_cancelled", "max", {"reason": "dubbel gestart"})
