@@ -18,7 +18,6 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .clock import now
@@ -135,12 +134,15 @@ class ProcessInstance(Base):
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
 
-    # The overview reads cycles per process and year, newest first (engine/overview.py).
-    __table_args__ = (Index("ix_process_instances_key_started", "process_key",
-                            sql_text("started_at DESC"), sql_text("id DESC")),
-                      Index("ix_process_instances_started", "started_at",
-                            postgresql_include=["scope", "status", "id"]))
+    # A year's counts per status from the index alone (PostgreSQL's INCLUDE).
+    __table_args__ = (Index("ix_process_instances_started", "started_at",
+                            postgresql_include=["scope", "status", "id"]),)
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 (optimistic locking)
+
+
+# The overview reads cycles per process, newest first (engine/overview.py), in index order.
+Index("ix_process_instances_key_started", ProcessInstance.process_key,
+      ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
 
 
 class HumanTask(Base):

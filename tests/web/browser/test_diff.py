@@ -5,6 +5,7 @@ the timer inside it."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from engine.db import Database
@@ -12,6 +13,13 @@ from engine.db import Database
 from ...conftest import make_user
 from ..meeting_versions import KEY, deploy_two_meetings
 from .conftest import Pages
+
+
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    """SQLite only: what the browser shows is the same on both databases, and the engine and
+    page tests below it run on both."""
+    return sqlite_db
 
 
 def test_a_participant_compares_the_two_versions_of_meeting(db: Database,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from engine import deploy, drafts
@@ -17,6 +18,12 @@ from .conftest import Pages
 
 KEY = "budget_cycle"
 FORM = "budget-begroting-schema.json"
+
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    """SQLite only: what the browser shows is the same on both databases, and the engine and
+    page tests below it run on both."""
+    return sqlite_db
 
 
 def _open_form_from_the_modeler(pages: Pages) -> Page:

@@ -24,6 +24,12 @@ KEY = "budget_cycle"
 TIMER = "start_budget_year"
 TASK = "draft_budget"
 
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    """SQLite only: what the browser shows is the same on both databases, and the engine and
+    page tests below it run on both."""
+    return sqlite_db
+
 
 def _owner(db: Database) -> str:
     return make_user(db, "olga", PROCESS_OWNER_ROLE)

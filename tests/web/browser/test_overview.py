@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 import time_machine
 from playwright.sync_api import expect
 from sqlalchemy import update
@@ -18,6 +19,12 @@ from ...conftest import BPMN, make_user
 from .conftest import Pages
 
 MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=LOCAL_ZONE)
+
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    """SQLite only: what the browser shows is the same on both databases, and the engine and
+    page tests below it run on both."""
+    return sqlite_db
 
 
 def test_a_manager_finds_the_late_budget_cycle_in_the_overview(db: Database,
