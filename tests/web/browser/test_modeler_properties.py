@@ -22,6 +22,12 @@ from .conftest import Pages, browser_tab
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    """SQLite only: what the browser shows is the same on both databases, and the engine and
+    page tests below it (stale drafts among them) run on both."""
+    return sqlite_db
+
 
 def _editor(pages: Pages, key: str) -> Page:
     pages.exclude = ["#canvas"]
