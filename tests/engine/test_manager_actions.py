@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from engine import audit, instances, tasks
+from engine import audit, identity, instances, tasks, worklist
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -137,6 +137,39 @@ def test_a_retry_whose_cause_remains_fails_again_cleanly(db: Database) -> None:
     with db.reading() as session:
         kinds = [e.kind for e in audit.events_of_instance(session, broken.id)]
     assert kinds[-2:] == ["instance_failed", "instance_failed"]  # no retry counted as done
+
+
+def test_retry_after_the_cause_is_fixed_fires_the_timer_and_projects_the_task(
+        db: Database) -> None:
+    """The timer's step failed because its personal task's member lacks the role; a retry
+    while the cause remains fails again with the new error and keeps nothing; once the role is
+    given, the retry fires the timer and the task is in the member's inbox."""
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=LOCAL_ZONE)
+    with time_machine.travel(start, tick=False):
+        make_user(db, "mia", "Manager ZVH")
+        deploy_data(db, "timer_assignee.bpmn")
+        instance = instances.start_instance(db, "timer_assignee", actor="mia")
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        fire_due_timers(db)
+        assert "karel is not an active user" in instances.get_instance(db, instance.id).error
+        make_user(db, "karel")  # exists now, but is no member of the DVO
+        with pytest.raises(StepFailed, match="karel is not Lid for dvo"):
+            retry_instance(db, instance.id, "mia")
+        failed = instances.get_instance(db, instance.id)
+        assert (failed.status, failed.next_timer_name) == ("failed", "Een dag later")
+        assert "karel is not Lid for dvo" in failed.error
+        assert tasks.tasks_of_instance(db, instance.id) == []  # nothing half-applied
+        identity.assign_role(db, "karel", "Lid DVO")
+        retried = retry_instance(db, instance.id, "mia")
+        assert (retried.status, retried.error, retried.next_timer_at) == ("running", None, None)
+        [task] = worklist.my_tasks(db, "karel").tasks
+        assert (task.name, task.assignee, task.instance_id) == ("Reageren", "karel", instance.id)
+    with db.reading() as session:
+        events = audit.events_of_instance(session, instance.id)
+    assert [e.kind for e in events][-4:] == ["instance_failed", "instance_failed",
+                                             "instance_retried", "timer_fired"]
+    assert events[-2].details["status"] == "running"
+    assert "karel is not Lid for dvo" in events[-2].details["error"]
 
 
 def test_mtg8_a_manager_cancels_with_a_reason_a_secretary_of_another_body_may_not(
