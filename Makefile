@@ -45,7 +45,7 @@ lint: $(TEST_INSTALLED)
 
 test: $(TEST_INSTALLED) $(BUNDLE) chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # Compile the translations (the app also compiles a missing or stale .mo when it starts).
 translations: $(INSTALLED)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import Connection, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 import workflows
 import workflows.models
@@ -47,13 +49,42 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated() -> Iterator[str]:
     if not POSTGRES_URL:
         pytest.skip("TEST_POSTGRES_URL is not set")
-    db = Database(POSTGRES_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = _worker_database(POSTGRES_URL, worker) if worker else POSTGRES_URL
+    db = Database(url)
     schema.upgrade(db)
     db.dispose()
-    return POSTGRES_URL
+    yield url
+    if worker:
+        _drop_database(POSTGRES_URL, make_url(url).database)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """A database of its own for each xdist worker (they truncate tables between tests), made
+    next to the one TEST_POSTGRES_URL names."""
+    name = f"{make_url(url).database}_{worker}"
+    _drop_database(url, name)
+    with _server(url) as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str, name: str) -> None:
+    with _server(url) as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def _server(url: str) -> Iterator[Connection]:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 def _sqlite_db(template: Path, tmp_path: Path) -> Database:
