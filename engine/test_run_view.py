@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,15 +19,14 @@ from .identity import list_users
 from .models import AuditEvent, HumanTask, Notification, ProcessInstance, User
 from .roles import role_catalogue
 from .runtime import open_workflow
-from .sandbox import owning_process
 from .start_data import StartEventInfo, start_info
 from .tasks import inbox
 from .test_runs import OpenRun
 from .timers import UpcomingTimer, upcoming_timers
+from .workflow_path import ACTIVE, DONE, WAITING, path_of
 
-# The state of an element on the path; an element run more than once shows its liveliest.
-DONE, ACTIVE, WAITING = "done", "active", "waiting"
-_RANK = {DONE: 0, WAITING: 1, ACTIVE: 2}
+# The states a test run marks (a draft's run is never cancelled by a manager).
+SHOWN = (DONE, ACTIVE, WAITING)
 
 
 @dataclass(frozen=True)
@@ -107,28 +104,8 @@ def element_states(instance: ProcessInstance, key: str) -> dict[str, str]:
     """Per element of the process (and of its embedded sub-processes): done, active (a task
     waits for a person, a sub-process runs) or waiting (a timer). Every task is read, not
     only the latest per element, so a path through a loop or parallel branches shows whole."""
-    states: dict[str, str] = {}
-    workflow = open_workflow(instance)
-    for task in workflow.get_tasks():
-        element = task.task_spec.bpmn_id
-        if element is None or owning_process(task) != key:
-            continue  # SpiffWorkflow's own joins, and the elements of called processes
-        state = _state(task)
-        if state is not None and _RANK[state] >= _RANK.get(states.get(element, ""), -1):
-            states[element] = state
-    return states
-
-
-def _state(task: Any) -> str | None:
-    if task.state == TaskState.COMPLETED:
-        return DONE
-    if task.state in (TaskState.READY, TaskState.STARTED):
-        return ACTIVE
-    if task.state == TaskState.WAITING:
-        timer = isinstance(getattr(task.task_spec, "event_definition", None),
-                           TimerEventDefinition)
-        return WAITING if timer else ACTIVE
-    return None
+    return {element: run.state for element, run in path_of(open_workflow(instance), key).items()
+            if run.state in SHOWN}
 
 
 def open_tasks(opened: OpenRun, cast: list[Person]) -> list[OpenTask]:

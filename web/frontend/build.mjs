@@ -42,6 +42,7 @@ await esbuild.build({
     diff: path.join(here, 'src/diff.js'),
     testrun: path.join(here, 'src/testrun.js'),
     forms: path.join(here, 'src/forms.js'),
+    instance: path.join(here, 'src/instance.js'),
   },
   bundle: true,
   minify: !process.env.GOVFLOW_NO_MINIFY,

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("oversight", __name__, template_folder="templates")
 
-from . import figures, frequency, late_work, overview  # noqa: E402, F401 (routes on bp)
+from . import figures, frequency, instance, late_work, overview  # noqa: E402, F401 (routes on bp)

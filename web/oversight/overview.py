@@ -28,6 +28,9 @@ def oversees() -> bool:
     return current_oversight().any
 
 
+bp.add_app_template_global(current_oversight, "current_oversight")
+
+
 @bp.get("/overzicht")
 @login_required
 def overview() -> ResponseReturnValue:

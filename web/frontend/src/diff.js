@@ -2,25 +2,13 @@
 // something was removed, the older one with the removals marked). The list of changes is the
 // page's own; this draws the same changes, with a badge per element so colour is not the
 // only signal.
-import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
-
-import './viewer.css';
+import { cannotOpen, markElements, openDiagram } from './marked-viewer.js';
 import './diff.css';
-import spiffworkflow from './spiffworkflow.json';
-import loopReferences from './loop-references.js';
 import { translator } from './translate.js';
 
 const BADGES = { added: '+', changed: '~', moved: '↔', removed: '−' };
 const TITLES = { added: 'Added', changed: 'Changed', moved: 'Moved on the drawing only',
   removed: 'Removed' };
-
-function badge(kind, translate) {
-  const span = document.createElement('span');
-  span.className = `diff-badge diff-badge-${kind}`;
-  span.textContent = BADGES[kind];
-  span.title = translate(TITLES[kind]);
-  return span;
-}
 
 // A collapsed sub-process draws its content on a plane of its own: the shape on the plane
 // above says that something inside changed.
@@ -40,36 +28,26 @@ function withContainers(markers, registry, canvas) {
 }
 
 function mark(viewer, markers, translate) {
-  const canvas = viewer.get('canvas');
-  const registry = viewer.get('elementRegistry');
-  const overlays = viewer.get('overlays');
-  for (const [id, kind] of Object.entries(withContainers(markers, registry, canvas))) {
-    const element = registry.get(id);
-    if (!element) continue; // e.g. a form of a task that is not drawn
-    canvas.addMarker(id, `diff-${kind}`);
-    if (!element.waypoints) { // shapes get a badge; a flow's line style says enough
-      overlays.add(id, 'diff', { position: { top: -10, right: 10 }, html: badge(kind, translate) });
-    }
+  const all = withContainers(markers, viewer.get('elementRegistry'), viewer.get('canvas'));
+  const marks = {};
+  for (const [id, kind] of Object.entries(all)) {
+    marks[id] = { marker: `diff-${kind}`, badgeClass: `diff-badge diff-badge-${kind}`,
+      symbol: BADGES[kind], title: translate(TITLES[kind]) };
   }
+  markElements(viewer, marks);
 }
 
 async function show(selector, version, translate) {
   const container = document.querySelector(selector);
-  const viewer = new NavigatedViewer({
-    container,
-    additionalModules: [loopReferences],
-    moddleExtensions: { spiffworkflow },
-  });
+  let viewer;
   try {
-    await viewer.importXML(version.xml);
+    viewer = await openDiagram(container, version.xml);
   } catch (error) {
     const note = document.createElement('p');
-    note.textContent = translate('The diagram could not be opened: {reason}',
-      { reason: error.message });
+    note.textContent = cannotOpen(translate, error);
     container.replaceChildren(note);
     return null;
   }
-  viewer.get('canvas').zoom('fit-viewport');
   mark(viewer, version.markers, translate);
   return viewer;
 }
