@@ -36,6 +36,7 @@ install: $(INSTALLED) $(BUNDLE)
 
 run: $(INSTALLED) $(BUNDLE)
 	$(GOVFLOW) migrate
+	$(GOVFLOW) demo
 	$(GOVFLOW) seed
 	$(GOVFLOW) deploy
 	$(GOVFLOW) serve --host 127.0.0.1 --port 5000

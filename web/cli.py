@@ -25,6 +25,7 @@ from workflows.compliance import check_frequencies, frequency_report
 from workflows.seed import seed as seed_demo
 
 from . import create_app, schemas
+from .cli_demo import demo_command
 from .cli_members import member_group, members_command
 from .cli_processes import diff_command, versions_command
 from .database import get_db
@@ -416,3 +417,4 @@ main.add_command(members_command)
 main.add_command(member_group)
 main.add_command(versions_command)
 main.add_command(diff_command)
+main.add_command(demo_command)
