@@ -1,7 +1,8 @@
 """What the secretary, chair and members of a body do in a meeting of the demo year, and when.
 
 A meeting is planned six weeks after its preparation starts; the members bring in no items of
-their own, the agenda has one item, the papers go out two weeks ahead (or never, for a
+their own, the agenda has one item (the regiegroep's of the second quarter also one of its
+yearly topics, MTG-9: the other stays to do), the papers go out two weeks ahead (or never, for a
 secretary who is behind: a late task), the meeting opens on its date with everyone present,
 who vote for the proposal; the minutes follow two days later.
 """
@@ -37,6 +38,12 @@ class MeetingPlan:
     reason: str = "regulier"
 
 
+# MTG-9: once a year the regiegroep discusses the Wzd/Wfz with the physicians.
+YEARLY_TOPIC = {"titel": "Wzd en Wfz met arts VG en arts PG",
+                "voorstel": "Knelpunten in de uitvoering met de artsen bespreken.",
+                "bron": "secretaris", "ingebracht_door": "secretaris"}
+
+
 def agenda_item(body: str) -> dict[str, Any]:
     title, proposal = ITEMS.get(body, ("Jaarplanning", "De jaarplanning vaststellen."))
     return {"titel": title, "voorstel": proposal, "bron": "secretaris",
@@ -51,7 +58,9 @@ def meeting_step(name: str, body: str, plan: MeetingPlan, today: date) -> dict[s
     preparing = {
         "Agendapunten aandragen": {"voorgestelde_punten": []},
         "Inbreng andere organen vastleggen": {"punten_andere_organen": []},
-        "Agenda opstellen": {"agenda": [agenda_item(body)]},
+        "Agenda opstellen": {"agenda": [agenda_item(body)] + (
+            [YEARLY_TOPIC] if body == "regiegroep_gedwongen_zorg" and plan.day.month in (4, 5, 6)
+            else [])},
     }
     if name in preparing:
         return preparing[name]

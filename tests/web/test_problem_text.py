@@ -322,3 +322,18 @@ def test_unknown_text_keeps_the_engines_words_in_a_sentence_of_the_language(app:
         with force_locale("en"):
             assert in_words("the flux capacitor is cold") == (
                 "The engine reports: the flux capacitor is cold")
+
+
+def test_a_failed_step_of_a_running_instance_reads_in_dutch(app: Flask) -> None:
+    """The error a manager reads on a failed instance, as engine.runtime and engine.sandbox
+    put it together (the demo year's failed admission has it: ADM-3, the Reclassering is
+    already a partner); a reason no rule knows stays the engine's inside Dutch words."""
+    message = ("the process stopped with an error at \"Registreren als partner\": the service "
+               "'register_partner' failed: ValueError: 'Reclassering' is already a partner of "
+               "the covenant")
+    with app.test_request_context():
+        assert in_words(message) == ("het proces stopte bij “Registreren als partner”: de dienst "
+                                     "register_partner is mislukt: Reclassering is al partner "
+                                     "van het convenant")
+        assert in_words("the process stopped with an error: the flux capacitor is cold") == (
+            "het proces stopte: the flux capacitor is cold")

@@ -224,6 +224,15 @@ _CODE_RULES = (
           N_("it needed more than the memory limit of %(size)s MB")),
     _rule(r"it got no answer within (?P<seconds>\S+) s",
           N_("it got no answer within %(seconds)s s")),
+    # A step that failed while an instance ran (engine.runtime, engine.sandbox).
+    _rule(r'the process stopped with an error at "(?P<element>[^"]+)": (?P<reason>.+)',
+          N_("the process stopped at “%(element)s”: %(reason)s"), "reason"),
+    _rule(r"the process stopped with an error: (?P<reason>.+)",
+          N_("the process stopped: %(reason)s"), "reason"),
+    _rule(r"the service '(?P<operator>[^']+)' failed: (?:\w+(?:Error|Exception): )?"
+          r"(?P<reason>.+)", N_("the service %(operator)s failed: %(reason)s"), "reason"),
+    _rule(r"'(?P<name>[^']+)' is already a partner of the covenant\.?",
+          N_("%(name)s is already a partner of the covenant")),
 )
 
 # Python's own words, inside the problems above.

@@ -1,11 +1,12 @@
-"""Dutch screenshots of the inbox, a task page, the process catalogue and the editor.
+"""Dutch screenshots of the inbox, a task page, the process catalogue and the editor, and the
+managers' pages.
 Written to a temporary folder on every run (so the pages behind the README's pictures keep
 working), and to docs/ by `make screenshots` (GOVFLOW_SCREENSHOTS=docs)."""
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,11 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from engine import deploy, instances, tasks
-from engine.clock import now
+from engine.clock import LOCAL_ZONE, now
 from engine.db import Database
 from engine.models import HumanTask
 from engine.process_owners import PROCESS_OWNER_ROLE
+from workflows.demo_year import seed_demo_year
 
 from ...conftest import BPMN, make_user
 from ..meeting_versions import deploy_two_meetings
@@ -156,3 +158,36 @@ def test_screenshot_of_the_diff_of_two_versions(sqlite_db: Database, pages: Page
            ).to_have_count(1)
     page.screenshot(path=target / "diff.png", full_page=True)
     assert (target / "diff.png").stat().st_size > 10_000
+
+
+def test_screenshots_of_the_managers_pages(sqlite_db: Database, pages: Pages,
+                                           tmp_path: Path) -> None:
+    """The demo year of `make run` as its managers see it (the README says who sees what)."""
+    target = ROOT / os.environ["GOVFLOW_SCREENSHOTS"] if os.environ.get(
+        "GOVFLOW_SCREENSHOTS") else tmp_path
+    until = datetime(2027, 11, 20, 12, 0, tzinfo=LOCAL_ZONE)
+    with time_machine.travel(until, tick=False):
+        seed_demo_year(sqlite_db, BPMN, "welkom-demo", until=until)
+    page = pages.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shots = {}
+    with time_machine.travel(until, tick=True):
+        pages.sign_in("manager.zvh", "welkom-demo")
+        pages.click("link", "Overzicht")
+        shots["overview.png"] = page.screenshot(full_page=True)
+        pages.exclude = ["#canvas"]
+        with page.expect_navigation():
+            page.get_by_role("link", name="Toetreding Reclassering").click()
+        expect(page.locator("#instance-error")).to_contain_text("al partner")
+        page.locator("#canvas .run-badge").first.wait_for()
+        shots["instance.png"] = page.screenshot(full_page=True)
+        pages.click("link", "Vergaderfrequentie")
+        shots["frequency.png"] = page.screenshot(full_page=True)
+        pages.sign_out()
+        pages.sign_in("secretaris.stuurgroep", "welkom-demo")
+        pages.go("/overzicht/te-laat")
+        expect(page.locator("table.late-work")).to_contain_text("Agenda en stukken versturen")
+        shots["late-work.png"] = page.screenshot(full_page=True)
+    for name, picture in shots.items():
+        (target / name).write_bytes(picture)
+        assert len(picture) > 10_000
