@@ -30,7 +30,13 @@ from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
 from .forms import schema_problem
 from .nesting import TOO_DEEP, text_too_deep
 from .restricted import code_problem
-from .runtime import ASSIGNEE_PROPERTY, DUE_PROPERTY, FORM_PROPERTY, properties_of
+from .runtime import (
+    ASSIGNEE_PROPERTY,
+    DUE_PROPERTY,
+    FORM_PROPERTY,
+    TITLE_PROPERTY,
+    properties_of,
+)
 from .schedules import start_value
 from .spiff import current_script_engine, new_parser
 from .timer_events import start_script, timer_kind
@@ -450,6 +456,9 @@ class Catalogue:
         if properties_of(task_spec).get(DUE_PROPERTY):
             self._check_timer_value(source, task_spec, "timeDate",
                                     properties_of(task_spec)[DUE_PROPERTY], "due date")
+        if properties_of(task_spec).get(TITLE_PROPERTY):
+            self._check_code(source, element, name, properties_of(task_spec)[TITLE_PROPERTY],
+                             "eval", "instance title")
         for condition, _target in getattr(task_spec, "cond_task_specs", []):
             if condition is not None:
                 self._check_code(source, element, name, condition.args[0], "eval",

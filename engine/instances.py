@@ -20,7 +20,7 @@ from .limits import current_limits
 from .models import HumanTask, ProcessInstance
 from .nesting import TOO_DEEP, value_too_deep
 from .oversight import may_manage_instance, oversight_of
-from .runtime import StepFailed, advance, open_workflow, run_start_script, save
+from .runtime import StepFailed, advance, open_workflow, run_start_script, save, start_title
 from .spiff import STATE_FORMAT, dump_workflow, new_workflow
 from .start_data import check_start_data, supply_timer_start
 from .timer_events import begin_at, settle_start, start_script
@@ -75,11 +75,19 @@ def start_instance(db: Database, key: str, *, title: str | None = None,
 
 
 def start_in(session: Session, key: str, *, title: str | None, data: dict[str, Any],
-             actor: str | None, scope: str | None, start_event: str | None) -> ProcessInstance:
-    """Start an instance inside the caller's transaction; raises StepFailed when a step fails."""
-    instance, workflow, start_spec = _create(session, key, title, data, actor, scope,
-                                             start_event)
+             actor: str | None, scope: str | None, start_event: str | None,
+             default_title: str | None = None) -> ProcessInstance:
+    """Start an instance inside the caller's transaction; raises StepFailed when a step fails.
+
+    The title is ``title`` when one is given, else what the start event's ``instanceTitle``
+    makes of the start data, else ``default_title``, else the process's name."""
+    instance, workflow, start_spec = _create(session, key, title or default_title, data, actor,
+                                             scope, start_event)
     run_start_script(workflow, start_script(start_spec), session, actor, instance.id)
+    titled = None if title else start_title(workflow, start_spec, session, actor, instance.id)
+    if titled:
+        instance.title = titled
+    _record_start(session, instance, actor, data)
     milestones = advance(workflow, session, actor, instance.id)
     settle_start(workflow)
     save(session, instance, workflow, milestones)
@@ -88,9 +96,12 @@ def start_in(session: Session, key: str, *, title: str | None, data: dict[str, A
 
 def start_failed_in(session: Session, key: str, error: StepFailed, *, title: str | None,
                     data: dict[str, Any], actor: str | None, scope: str | None,
-                    start_event: str | None) -> ProcessInstance:
+                    start_event: str | None, default_title: str | None = None,
+                    ) -> ProcessInstance:
     """Record an instance whose first step failed (after that step was rolled back)."""
-    instance, _workflow, _start = _create(session, key, title, data, actor, scope, start_event)
+    instance, _workflow, _start = _create(session, key, title or default_title, data, actor,
+                                          scope, start_event)
+    _record_start(session, instance, actor, data)
     _mark_failed(session, instance, error, actor)
     return instance
 
@@ -118,10 +129,15 @@ def _create(session: Session, key: str, title: str | None, data: dict[str, Any],
     )
     session.add(instance)
     session.flush()
-    audit.record(session, "instance_started", actor, instance_id=instance.id,
-                 details={"process": key, "version": definition.version, "title": instance.title,
-                          "data": data})
     return instance, workflow, start_spec
+
+
+def _record_start(session: Session, instance: ProcessInstance, actor: str | None,
+                  data: dict[str, Any]) -> None:
+    audit.record(session, "instance_started", actor, instance_id=instance.id,
+                 details={"process": instance.process_key,
+                          "version": instance.definition.version, "title": instance.title,
+                          "data": data})
 
 
 def record_failure(db: Database, instance_id: int, error: StepFailed, actor: str | None) -> None:

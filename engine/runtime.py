@@ -43,6 +43,10 @@ ASSIGNEE_PROPERTY = "assignee"
 SEPARATE_PROPERTY = "separateFrom"
 # A time (literal or expression, as a timeDate) by which a user task should be done.
 DUE_PROPERTY = "dueDate"
+# On a start event: an expression over the start data (after its post-script) that names the
+# instance, the cycle a manager sees ("Begroting 2028").
+TITLE_PROPERTY = "instanceTitle"
+MAX_TITLE = 300
 
 
 def properties_of(task_spec: Any) -> dict[str, str]:
@@ -134,6 +138,24 @@ def run_start_script(workflow: BpmnWorkflow, script: str | None, session: Sessio
     with _step_of(session, actor, instance_id):
         for task in workflow.get_tasks(state=TaskState.READY):
             workflow.script_engine.execute(task, script)
+
+
+def start_title(workflow: BpmnWorkflow, start_spec: Any, session: Session,
+                actor: str | None, instance_id: int | None) -> str | None:
+    """The instance's title from the start event's ``instanceTitle``, if it has one."""
+    expression = properties_of(start_spec).get(TITLE_PROPERTY)
+    if not expression:
+        return None
+    ready = workflow.get_tasks(state=TaskState.READY)  # they hold the start data
+    if not ready:
+        return None
+    with _step_of(session, actor, instance_id):
+        title = workflow.script_engine.evaluate(ready[0], expression)
+    if not isinstance(title, str) or not title.strip() or len(title.strip()) > MAX_TITLE:
+        raise StepFailed(f"the instance title of \"{start_spec.bpmn_name or start_spec.bpmn_id}\" "
+                         f"must be a text of 1 to {MAX_TITLE} characters, not {title!r:.60}",
+                         start_spec.bpmn_id)
+    return " ".join(title.split())
 
 
 @contextmanager

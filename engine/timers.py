@@ -160,7 +160,7 @@ def _start_next_occurrence(db: Database, skip: set[int]) -> _Turn | None:
 def _start_occurrence(session: Session, schedule: TimerSchedule,
                       failed: StepFailed | None = None) -> None:
     occurrence, skipped = take_occurrence(schedule, now())
-    how = {"title": occurrence_title(schedule, occurrence),
+    how = {"title": None, "default_title": occurrence_title(schedule, occurrence),
            "data": {"occurrence": occurrence_value(occurrence)},
            "actor": None, "scope": schedule.scope, "start_event": schedule.element_id}
     if failed is None:

@@ -48,6 +48,7 @@ _LABELS: dict[str, Callable[[], str]] = {
     "pre-script": lambda: pgettext("problem part", "pre-script"),
     "post-script": lambda: pgettext("problem part", "post-script"),
     "assignee expression": lambda: pgettext("problem part", "assignee expression"),
+    "instance title": lambda: pgettext("problem part", "instance title"),
     "due date": lambda: pgettext("problem part", "due date"),
     "timeDate": lambda: pgettext("problem part", "timeDate"),
     "timeDuration": lambda: pgettext("problem part", "timeDuration"),
@@ -56,7 +57,7 @@ _LABELS: dict[str, Callable[[], str]] = {
 _PARAMETER = re.compile(r"parameter (?P<param>\S+) of (?P<operator>\S+)")
 _TIMER = r"(?P<label>timeDate|timeDuration|timeCycle|due date)"
 _CODE = (r"(?P<label>script|condition|loop cardinality|completion condition|pre-script"
-         r"|post-script|assignee expression|parameter \S+ of \S+)")
+         r"|post-script|assignee expression|instance title|parameter \S+ of \S+)")
 _VALUE = r'"(?P<value>.*)"'
 _EXAMPLES = r"\(e\.g\. P14D, 2027-03-01T10:00, R4/2027-01-15T09:00/P3M\)"
 _XSD = r"Element '(?P<element>[^']+)'"

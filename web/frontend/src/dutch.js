@@ -69,6 +69,8 @@ export default {
   'The body or sub-region this start belongs to, e.g. stamtafel.': 'Het orgaan of de subregio waartoe deze start hoort, bijvoorbeeld stamtafel.',
   'Scope from the start form': 'Bereik uit het startformulier',
   'The field of the start form that names the body, e.g. orgaan.': 'Het veld van het startformulier dat het orgaan noemt, bijvoorbeeld orgaan.',
+  'Instance title': 'Titel van de cyclus',
+  'An expression over the start data that names each cycle in the overviews, e.g. "Begroting " + str(jaar). Empty: the name given at the start, or the date.': 'Een expressie over de startgegevens die elke cyclus in de overzichten een naam geeft, bijvoorbeeld "Begroting " + str(jaar). Leeg: de naam die bij de start is gegeven, of de datum.',
   'Kind': 'Soort',
   'date': 'datum',
   'duration': 'duur',

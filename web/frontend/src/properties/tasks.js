@@ -29,6 +29,8 @@ export function startEntries(element) {
       'The body or sub-region this start belongs to, e.g. stamtafel.'),
     property('govflow-scope-field', 'Scope from the start form', 'scopeField',
       'The field of the start form that names the body, e.g. orgaan.'),
+    property('govflow-instance-title', 'Instance title', 'instanceTitle',
+      'An expression over the start data that names each cycle in the overviews, e.g. "Begroting " + str(jaar). Empty: the name given at the start, or the date.'),
   ];
 }
 
