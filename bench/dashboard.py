@@ -58,14 +58,17 @@ def fresh_database() -> Iterator[str]:
 _INSTANCES = """
 INSERT INTO process_instances (definition_id, process_key, title, status, stage, scope,
     state_format, workflow_json, lock_version, started_at, started_by, ended_at,
-    next_timer_at, next_timer_name)
+    next_timer_at, next_timer_name, dated_on)
 SELECT d.id, d.key, d.name || ' ' || g, s.status, 'Stand ' || (g % 7), sc.scope, 1, '{}', 1,
        now() - make_interval(days => g % 2900, hours => g % 24),
        'manager.zvh',
        CASE WHEN s.status IN ('completed', 'cancelled', 'failed')
             THEN now() - make_interval(days => g % 2900) + interval '20 days' END,
        CASE WHEN s.status = 'waiting' THEN now() + make_interval(days => g % 40) END,
-       CASE WHEN s.status = 'waiting' THEN 'Herinnering' END
+       CASE WHEN s.status = 'waiting' THEN 'Herinnering' END,
+       -- a meeting is about the day six weeks after its preparation started
+       CASE WHEN d.key = 'meeting'
+            THEN (now() - make_interval(days => g % 2900 - 42))::date END
 FROM generate_series(1, :n) AS g
 JOIN LATERAL (SELECT id, key, name FROM process_definitions
               ORDER BY id OFFSET (g % (SELECT count(*) FROM process_definitions)) LIMIT 1) d

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from .runtime import StepFailed, advance, open_workflow, run_start_script, save,
 from .spiff import STATE_FORMAT, dump_workflow, new_workflow
 from .start_data import check_start_data, supply_timer_start
 from .timer_events import begin_at, settle_start, start_script
+from .workflow_data import current_data
 
 STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
 
@@ -215,24 +215,7 @@ def get_instance(db: Database, instance_id: int) -> ProcessInstance:
 
 def instance_data(instance: ProcessInstance) -> dict[str, Any]:
     """The data of the instance as its last completed task left it."""
-    workflow = open_workflow(instance)
-    return dict(workflow.data) | _last_task_data(workflow)
-
-
-def _last_task_data(workflow: Any) -> dict[str, Any]:
-    # The instance's own tasks: not those inside a called process, nor the single instances
-    # of a multi-instance task (their results are merged into the task that holds them).
-    # Only BPMN elements: SpiffWorkflow's own joins and splits carry no data of their own.
-    # (Filtered here: get_tasks(state=...) does not look below unfinished tasks, where the
-    # completed path of a non-interrupting boundary event sits.)
-    done = [t for t in workflow.get_tasks(skip_subprocesses=True)
-            if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id is not None
-            and not isinstance(t.parent.task_spec if t.parent else None, MultiInstanceTask)]
-    # Tasks of one step may share a timestamp (a coarse clock, a frozen test clock): the tree
-    # lists a task after the ones it follows, so the later position wins a tie.
-    latest = max(enumerate(done), key=lambda pair: (pair[1].last_state_change, pair[0]),
-                 default=None)
-    return dict(latest[1].data) if latest is not None else {}
+    return current_data(open_workflow(instance))
 
 
 def list_instances(db: Database, *, process: str | None = None, status: str | None = None,

@@ -120,6 +120,8 @@ class ProcessInstance(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     # The last milestone reached (a named start, end or intermediate throw event).
     stage: Mapped[str | None] = mapped_column(String(300))
+    # The day the instance is about (a meeting's date), from the start event's instanceDate.
+    dated_on: Mapped[date | None] = mapped_column(Date)
     # The body or organisation the instance is about; scoped role assignments match it.
     scope: Mapped[str | None] = mapped_column(String(200), index=True)
     state_format: Mapped[int] = mapped_column(Integer, default=1)
@@ -140,6 +142,8 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 (optimistic locking)
 
 
+# Meetings per year (workflows/meeting_counts.py) by the day they are about.
+Index("ix_process_instances_key_dated", ProcessInstance.process_key, ProcessInstance.dated_on)
 # The overview reads cycles per process, newest first (engine/overview.py), in index order.
 Index("ix_process_instances_key_started", ProcessInstance.process_key,
       ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
@@ -151,6 +155,9 @@ class HumanTask(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (Index("ix_human_tasks_role_state", "role", "state"),
                       Index("ix_human_tasks_instance_state", "instance_id", "state"),
+                      # Which instances completed a given task (a meeting's attendance).
+                      Index("ix_human_tasks_element_state", "element_id", "state",
+                            "instance_id"),
                       Index("ix_human_tasks_state_due", "state", "due_at",
                             postgresql_include=["instance_id"]))
 
@@ -191,7 +198,8 @@ class AuditEvent(Base):
     instance_id: Mapped[int | None] = mapped_column(
         ForeignKey("process_instances.id"), index=True
     )
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"))
+    # Indexed: what was entered at a task (the meetings' agendas, for MTG-9).
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_tasks.id"), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

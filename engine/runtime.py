@@ -30,6 +30,7 @@ from .errors import EngineError
 from .form_data import ChoicesMissing, form_context
 from .forms import definition_form_validator
 from .identity import who_may_not
+from .instance_date import dated_on
 from .models import HumanTask, ProcessInstance
 from .spiff import STATE_FORMAT, dump_workflow, load_workflow
 from .timer_events import timer_value
@@ -180,11 +181,13 @@ def _step_of(session: Session, actor: str | None, instance_id: int | None) -> It
 
 def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
          milestones: list[str]) -> None:
-    """Store the state, derive status, stage and next timer, and refresh the task projection."""
+    """Store the state, derive status, stage, the day it is about and next timer, and refresh
+    the task projection."""
     instance.workflow_json = dump_workflow(workflow)
     instance.state_format = STATE_FORMAT
     if milestones:
         instance.stage = milestones[-1]
+    instance.dated_on = dated_on(workflow)
     ready = workflow.get_tasks(state=TaskState.READY, manual=True)
     instance.next_timer_at, instance.next_timer_name = next_timer(workflow)
     if workflow.is_completed():

@@ -6,10 +6,11 @@ as held once its attendance is registered, in the year of its meeting date, what
 the instance afterwards. Planned are the meetings under way that are not held yet and the
 occurrences of the body's timer start events still to come in the year.
 
-It reads projections only, never a serialized workflow: the meeting date comes from the audit
-trail (the data entered at "Vergadering plannen" or "Vergadering verplaatsen"), before that
-from the timer occurrence the meeting was started for, else from its start. Four queries,
-whatever the number of meetings.
+It reads projections only, never a serialized workflow: the meeting date is the instance's
+``dated_on`` (the meeting's ``vergaderdatum`` once planned or moved, before that the timer
+occurrence it started for; see engine/instance_date.py), else its start. For meetings whose
+last step came before that projection, the same dates are read from the audit trail. Three
+queries (four with such meetings), whatever the number of meetings.
 """
 
 from __future__ import annotations
@@ -100,33 +101,44 @@ def meetings_of_year(session: Session, bodies: Iterable[str], year: int) -> list
     bodies = sorted(bodies)
     if not bodies:
         return []
-    instances = _meeting_instances(bodies, year)
-    rows = session.execute(instances.with_only_columns(
-        ProcessInstance.id, ProcessInstance.scope, ProcessInstance.status,
-        ProcessInstance.started_at)).all()
+    dated, undated = _meeting_instances(bodies, year)
+    columns = (ProcessInstance.id, ProcessInstance.scope, ProcessInstance.status)
+    rows = list(session.execute(dated.with_only_columns(*columns, ProcessInstance.dated_on)))
+    waiting = list(session.execute(undated.with_only_columns(*columns,
+                                                             ProcessInstance.started_at)))
     held = set(session.scalars(select(HumanTask.instance_id).where(
-        HumanTask.instance_id.in_(instances.with_only_columns(ProcessInstance.id)),
+        HumanTask.instance_id.in_(dated.union_all(undated)),
         HumanTask.element_id == ATTENDANCE_TASK, HumanTask.state == "completed")))
-    days = _meeting_days(session, instances)
+    if waiting:
+        days = _meeting_days(session, undated)
+        rows += [(instance_id, scope, status,
+                  days.get(instance_id) or started_at.astimezone(LOCAL_ZONE).date())
+                 for instance_id, scope, status, started_at in waiting]
     found = []
-    for instance_id, scope, status, started_at in rows:
-        day = days.get(instance_id) or started_at.astimezone(LOCAL_ZONE).date()
+    for instance_id, scope, status, day in rows:
         is_held = instance_id in held  # held, whatever befell the instance afterwards
         if day.year == year and (is_held or status not in (*OVER, "completed")):
             found.append(Meeting(instance_id, scope, day, is_held))
     return found
 
 
-def _meeting_instances(bodies: list[str], year: int) -> Select[Any]:
-    # A meeting is prepared weeks, never years, before its date.
-    return select(ProcessInstance.id).where(
-        ProcessInstance.process_key == MEETING_PROCESS, ProcessInstance.scope.in_(bodies),
+def _meeting_instances(bodies: list[str], year: int) -> tuple[Select[Any], Select[Any]]:
+    """The meetings dated in ``year`` (the projected ``dated_on``), and those without a date
+    yet that may be of it: a meeting is prepared weeks, never years, before its date."""
+    meetings = select(ProcessInstance.id).where(ProcessInstance.process_key == MEETING_PROCESS,
+                                                ProcessInstance.scope.in_(bodies))
+    dated = meetings.where(ProcessInstance.dated_on >= date(year, 1, 1),
+                           ProcessInstance.dated_on < date(year + 1, 1, 1))
+    undated = meetings.where(
+        ProcessInstance.dated_on.is_(None),
         ProcessInstance.started_at >= datetime(year - 1, 1, 1, tzinfo=LOCAL_ZONE),
         ProcessInstance.started_at < datetime(year + 1, 1, 1, tzinfo=LOCAL_ZONE))
+    return dated, undated
 
 
 def _meeting_days(session: Session, instances: Select[Any]) -> dict[int, date]:
-    """Per meeting the last date entered for it, else the timer occurrence it started for."""
+    """Per meeting the last date entered for it, else the timer occurrence it started for,
+    from the audit trail: for meetings whose last step came before ``dated_on`` was."""
     events = session.execute(
         select(AuditEvent.instance_id, AuditEvent.kind, AuditEvent.details)
         .outerjoin(HumanTask, HumanTask.id == AuditEvent.task_id)
