@@ -70,6 +70,8 @@ export default {
   'Scope from the start form': 'Bereik uit het startformulier',
   'The field of the start form that names the body, e.g. orgaan.': 'Het veld van het startformulier dat het orgaan noemt, bijvoorbeeld orgaan.',
   'Instance title': 'Titel van de cyclus',
+  'Date of the cycle': 'Datum van de cyclus',
+  'The data fields that hold the day the cycle is about, the first that is filled in wins, e.g. vergaderdatum, occurrence.': 'De gegevensvelden met de dag waarover de cyclus gaat; het eerste dat is ingevuld telt, bijvoorbeeld vergaderdatum, occurrence.',
   'An expression over the start data that names each cycle in the overviews, e.g. "Begroting " + str(jaar). Empty: the name given at the start, or the date.': 'Een expressie over de startgegevens die elke cyclus in de overzichten een naam geeft, bijvoorbeeld "Begroting " + str(jaar). Leeg: de naam die bij de start is gegeven, of de datum.',
   'Kind': 'Soort',
   'date': 'datum',

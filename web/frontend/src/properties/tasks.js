@@ -31,6 +31,8 @@ export function startEntries(element) {
       'The field of the start form that names the body, e.g. orgaan.'),
     property('govflow-instance-title', 'Instance title', 'instanceTitle',
       'An expression over the start data that names each cycle in the overviews, e.g. "Begroting " + str(jaar). Empty: the name given at the start, or the date.'),
+    property('govflow-instance-date', 'Date of the cycle', 'instanceDate',
+      'The data fields that hold the day the cycle is about, the first that is filled in wins, e.g. vergaderdatum, occurrence.'),
   ];
 }
 
