@@ -16,10 +16,11 @@ from sqlalchemy.pool import NullPool
 
 import workflows
 import workflows.models
-from engine import deploy, identity, instances, schema
+from engine import deploy, identity, instances, schema, tasks
 from engine.db import Database
 from engine.models import Base, ProcessInstance
 from engine.roles import ensure_roles
+from engine.runtime import StepFailed
 from web import create_app
 from web.database import get_db
 from workflows.catalogue import ROLES
@@ -179,3 +180,15 @@ def start_budget_cycle(db: Database,
     deploy.deploy(db, [BPMN / "budget_cycle.bpmn", BPMN / "forms"], "tester")
     return instances.start_instance(db, "budget_cycle", title="Begroting 2027",
                                     data={"jaar": 2027, "document": "begroting"}, actor="mia")
+
+
+def failed_script_step(db: Database) -> ProcessInstance:
+    """mia's instance of ``script_step`` stopped with an error: her answer divides by zero
+    (the completion is rolled back, her task stays open)."""
+    make_user(db, "mia", "Manager ZVH")
+    deploy_data(db, "script_step.bpmn")
+    instance = instances.start_instance(db, "script_step", actor="mia")
+    [task] = tasks.inbox(db, "mia")
+    with pytest.raises(StepFailed):
+        tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 0})
+    return instance

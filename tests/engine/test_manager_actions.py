@@ -19,7 +19,7 @@ from engine.models import ProcessInstance
 from engine.runtime import StepFailed
 from engine.timers import fire_due_timers
 
-from ..conftest import BUDGET_PEOPLE, deploy_data, make_user, start_budget_cycle
+from ..conftest import BUDGET_PEOPLE, deploy_data, failed_script_step, make_user, start_budget_cycle
 from ..processes.meeting_support import make_members
 
 MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=LOCAL_ZONE)
@@ -97,16 +97,12 @@ def test_bud2_a_review_does_not_go_to_who_did_the_other_review(db: Database, cyc
 def test_retry_opens_a_failed_task_again_and_its_doer_completes_it(db: Database) -> None:
     """A completion whose script failed was rolled back; after the retry its doer sends the
     corrected answer and the instance goes on."""
-    make_user(db, "mia", "Manager ZVH")
-    deploy_data(db, "script_step.bpmn")
-    instance = instances.start_instance(db, "script_step", actor="mia")
-    [task] = tasks.inbox(db, "mia")
-    with pytest.raises(StepFailed):
-        tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 0})
+    instance = failed_script_step(db)
     with pytest.raises(NotAllowed, match="does not oversee"):
         retry_instance(db, instance.id, "nobody")
     retried = retry_instance(db, instance.id, "mia")
     assert (retried.status, retried.error) == ("running", None)
+    [task] = tasks.inbox(db, "mia")
     tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 2})
     assert instances.get_instance(db, instance.id).status == "completed"
     with db.reading() as session:

@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import pytest
 import time_machine
 
-from engine import instances, tasks
+from engine import tasks
 from engine.clock import LOCAL_ZONE
-from engine.runtime import StepFailed
 
-from ..conftest import BUDGET_PEOPLE, deploy_data, make_user, start_budget_cycle
+from ..conftest import BUDGET_PEOPLE, failed_script_step, start_budget_cycle
 
 MONDAY = datetime(2027, 3, 8, 9, 0, tzinfo=LOCAL_ZONE)
 
@@ -31,12 +29,7 @@ def test_hand_over_from_the_shell(cli, db) -> None:
 
 
 def test_retry_from_the_shell(cli, db) -> None:
-    make_user(db, "mia", "Manager ZVH")
-    deploy_data(db, "script_step.bpmn")
-    instance = instances.start_instance(db, "script_step", actor="mia")
-    [task] = tasks.inbox(db, "mia")
-    with pytest.raises(StepFailed):
-        tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 0})
+    instance = failed_script_step(db)
     done = cli("retry", str(instance.id), "--as", "mia")
     assert done.exit_code == 0 and f"instance {instance.id} retried: running" in done.output
     again = cli("retry", str(instance.id), "--as", "mia")

@@ -19,9 +19,8 @@ from engine import instances, tasks
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.models import HumanTask, ProcessInstance
-from engine.runtime import StepFailed
 
-from ..conftest import deploy_data, make_user, start_budget_cycle
+from ..conftest import failed_script_step, start_budget_cycle
 from ..processes.meeting_support import deploy_governance, make_members, vote
 from .test_inbox import csrf_of, sign_in
 
@@ -181,12 +180,7 @@ def test_cancel_without_a_reason_is_refused_in_words(db: Database, client: Flask
 
 def test_the_retry_form_is_shown_for_a_failed_instance(db: Database, client: FlaskClient,
                                                        at_monday: None) -> None:
-    make_user(db, "mia", "Manager ZVH")
-    deploy_data(db, "script_step.bpmn")
-    instance = instances.start_instance(db, "script_step", actor="mia")
-    [task] = tasks.inbox(db, "mia")
-    with pytest.raises(StepFailed):
-        tasks.complete_task(db, task.id, "mia", {"bedrag": 10, "aantal": 0})
+    instance = failed_script_step(db)
     sign_in(client, "mia")
     text = client.get(f"/overzicht/zaken/{instance.id}").text
     assert f'action="/overzicht/zaken/{instance.id}/opnieuw"' in text
