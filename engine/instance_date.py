@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
 from .clock import LOCAL_ZONE
+from .spiff import properties_of
 from .workflow_data import current_data
 
 DATE_PROPERTY = "instanceDate"
@@ -27,9 +28,7 @@ def date_fields(spec: Any) -> list[str]:
     fields: list[str] = []
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, StartEvent):
-            # (runtime.properties_of; runtime saves with this module)
-            properties = getattr(task_spec, "extensions", {}).get("properties", {})
-            for name in (properties.get(DATE_PROPERTY) or "").split(","):
+            for name in (properties_of(task_spec).get(DATE_PROPERTY) or "").split(","):
                 if name.strip() and name.strip() not in fields:
                     fields.append(name.strip())
     return fields

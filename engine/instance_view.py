@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .audit import events_of_instance
 from .clock import now, today
 from .errors import NotAllowed, NotFound
-from .forms import definition_form_validator, form_schema
+from .forms import definition_form_validator
 from .instances import instance_data
 from .late_work import days_late
 from .models import (
@@ -38,6 +38,7 @@ from .oversight import Oversight, may_manage_instance, may_see_instance
 from .roles import covers, role_catalogue
 from .runtime import ASSIGNEE_PROPERTY, FORM_PROPERTY, open_workflow, properties_of
 from .workflow_path import ElementRun, path_of
+from .worklist import display_names, labelled
 
 FAILED = "failed"
 # Instance ids are 32-bit integers in every database: a larger one is no instance.
@@ -86,16 +87,23 @@ class InstanceView:
     started_by_name: str | None
 
 
-def instance_view(session: Session, instance_id: int, oversight: Oversight) -> InstanceView:
-    """The page of one instance. NotFound when there is none; NotAllowed when ``oversight``
-    may not see it (MTG-8: another body's meeting), which tells no more than that an
-    instance of that number exists, as the numbers count all of them."""
+def visible_instance(session: Session, instance_id: int,
+                     oversight: Oversight) -> ProcessInstance:
+    """The instance, without opening its workflow. NotFound when there is none; NotAllowed
+    when ``oversight`` may not see it (MTG-8: another body's meeting), which tells no more
+    than that an instance of that number exists, as the numbers count all of them."""
     instance = session.get(ProcessInstance, instance_id) if 1 <= instance_id <= MAX_INSTANCE_ID \
         else None
     if instance is None:
         raise NotFound(f"no process instance {instance_id}")
     if not may_see_instance(oversight, instance.process_key, instance.scope):
         raise NotAllowed(f"may not see process instance {instance_id}")
+    return instance
+
+
+def instance_view(session: Session, instance_id: int, oversight: Oversight) -> InstanceView:
+    """The page of one instance; NotFound or NotAllowed as ``visible_instance`` says."""
+    instance = visible_instance(session, instance_id, oversight)
     workflow = open_workflow(instance)
     events = events_of_instance(session, instance.id)
     path = path_of(workflow, instance.process_key)
@@ -170,14 +178,6 @@ def role_holders(session: Session, roles: set[str], scope: str | None,
     return held
 
 
-def display_names(session: Session, usernames: set[str | None]) -> dict[str, str]:
-    wanted = {u for u in usernames if u}
-    if not wanted:
-        return {}
-    return dict(session.execute(
-        select(User.username, User.display_name).where(User.username.in_(wanted))).all())
-
-
 def _event(event: AuditEvent, task: HumanTask | None, names: dict[str, str],
            hidden: set[str]) -> Event:
     details = dict(event.details or {})
@@ -193,14 +193,6 @@ def _event(event: AuditEvent, task: HumanTask | None, names: dict[str, str],
     return Event(event.at, event.kind, names.get(event.actor or "", event.actor),
                  task.name if task is not None else details.get("task"), details,
                  labelled(task, data), private)
-
-
-def labelled(task: HumanTask | None, data: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The data entered, labelled and ordered by the task's form (what it lacks comes last)."""
-    properties = ((form_schema(task) if task is not None else None) or {}).get("properties", {})
-    order = [name for name in properties if name in data]
-    order += [name for name in data if name not in properties]
-    return [(properties.get(name, {}).get("title") or name, data[name]) for name in order]
 
 
 def private_names(workflow: BpmnWorkflow, definition: ProcessDefinition) -> set[str]:

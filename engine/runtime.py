@@ -32,7 +32,7 @@ from .forms import definition_form_validator
 from .identity import who_may_not
 from .instance_date import dated_on
 from .models import HumanTask, ProcessInstance
-from .spiff import STATE_FORMAT, dump_workflow, load_workflow
+from .spiff import STATE_FORMAT, dump_workflow, load_workflow, properties_of
 from .timer_events import timer_value
 from .timer_expressions import parse_instant
 
@@ -48,11 +48,6 @@ DUE_PROPERTY = "dueDate"
 # instance, the cycle a manager sees ("Begroting 2028").
 TITLE_PROPERTY = "instanceTitle"
 MAX_TITLE = 300
-
-
-def properties_of(task_spec: Any) -> dict[str, str]:
-    """The SpiffArena properties of an element (``spiffworkflow:property``)."""
-    return getattr(task_spec, "extensions", {}).get("properties", {})
 
 
 class StepFailed(EngineError):

@@ -72,3 +72,8 @@ def load_workflow(state: str) -> BpmnWorkflow:
     workflow = SERIALIZER.deserialize_json(state)
     workflow.script_engine = _engine
     return workflow
+
+
+def properties_of(task_spec: Any) -> dict[str, str]:
+    """The SpiffArena properties of an element (``spiffworkflow:property``)."""
+    return getattr(task_spec, "extensions", {}).get("properties", {})

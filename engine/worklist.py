@@ -130,20 +130,22 @@ def earlier_answers(session: Session, task: HumanTask, username: str) -> list[An
             continue
         latest.pop(step, None)  # re-insert: the order is that of the last completion
         latest[step] = (event, done)
-    names = _display_names(session, {done.completed_by for _e, done in latest.values()})
+    names = display_names(session, {done.completed_by for _e, done in latest.values()})
     return [Answer(done.name, names.get(done.completed_by or "", done.completed_by or ""),
-                   done.completed_at, _labelled(done, event.details.get("data") or {}))
+                   done.completed_at, labelled(done, event.details.get("data") or {}))
             for event, done in latest.values()]
 
 
-def _labelled(task: HumanTask, data: dict[str, Any]) -> list[tuple[str, Any]]:
-    properties = (form_schema(task) or {}).get("properties", {})
+def labelled(task: HumanTask | None, data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The data entered, labelled and ordered by the task's form (what it lacks comes last)."""
+    properties = ((form_schema(task) if task is not None else None) or {}).get("properties", {})
     order = [name for name in properties if name in data]
     order += [name for name in data if name not in properties]
     return [(properties.get(name, {}).get("title") or name, data[name]) for name in order]
 
 
-def _display_names(session: Session, usernames: set[str | None]) -> dict[str, str]:
+def display_names(session: Session, usernames: set[str | None]) -> dict[str, str]:
+    """Each known username's display name (one query)."""
     wanted = {u for u in usernames if u}
     if not wanted:
         return {}

@@ -12,7 +12,7 @@ Stamtafel's dates in it only to those who see the Stamtafel.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -76,7 +76,6 @@ class FrequencyView:
     order: list[QuarterOrder] | None = None  # with the regiegroep only
     topics: YearTopics | None = None  # with the regiegroep only
     show_stamtafel_dates: bool = False
-    meetings: list[Meeting] = field(default_factory=list, repr=False)
 
 
 def visible_bodies(oversight: Oversight) -> list[str]:
@@ -94,9 +93,9 @@ def frequency_view(session: Session, oversight: Oversight, year: int) -> Frequen
     everything = [*meetings, *coming_occurrences(session, wanted, year)]
     rows = [body_year(code, year, everything) for code in shown]
     if not with_order:
-        return FrequencyView(year, rows, meetings=meetings)
+        return FrequencyView(year, rows)
     return FrequencyView(year, rows, _order(everything), _topics(session, meetings),
-                         STAMTAFEL in shown, meetings)
+                         STAMTAFEL in shown)
 
 
 def _order(meetings: list[Meeting]) -> list[QuarterOrder]:

@@ -5,6 +5,8 @@ they may not see (MTG-8: another body's meeting); 404 for no instance."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import abort, render_template
@@ -46,9 +48,15 @@ def short_state(state: str) -> str:
 def load_view(instance_id: int) -> InstanceView:
     """The instance's page for the signed-in user; 403 or 404 as the module says."""
     oversight = require_oversight()
+    with get_db().reading() as session, refused_in_status():
+        return instance_view(session, instance_id, oversight)
+
+
+@contextmanager
+def refused_in_status() -> Iterator[None]:
+    """An instance the user may not see is a 403, one that does not exist a 404."""
     try:
-        with get_db().reading() as session:
-            return instance_view(session, instance_id, oversight)
+        yield
     except NotAllowed:
         abort(403)
     except NotFound:
