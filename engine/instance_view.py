@@ -12,7 +12,7 @@ what such tasks wrote (their fields and the collections that gather them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -21,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .audit import events_of_instance
-from .clock import now, today
+from .clock import now
 from .errors import NotAllowed, NotFound
 from .forms import definition_form_validator
+from .holders import Person, role_holders
 from .instances import instance_data
 from .late_work import days_late
 from .models import (
@@ -31,11 +32,8 @@ from .models import (
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
-    RoleAssignment,
-    User,
 )
 from .oversight import Oversight, may_manage_instance, may_see_instance
-from .roles import covers, role_catalogue
 from .runtime import ASSIGNEE_PROPERTY, FORM_PROPERTY, open_workflow, properties_of
 from .workflow_path import ElementRun, path_of
 from .worklist import display_names, labelled
@@ -43,12 +41,6 @@ from .worklist import display_names, labelled
 FAILED = "failed"
 # Instance ids are 32-bit integers in every database: a larger one is no instance.
 MAX_INSTANCE_ID = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class Person:
-    username: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -152,30 +144,6 @@ def open_tasks(session: Session, instance: ProcessInstance, rows: dict[int, Huma
         [] if task.personal else [p for p in holders.get(task.role or "", [])
                                   if p.username != task.assignee])
         for task in mine]
-
-
-def role_holders(session: Session, roles: set[str], scope: str | None,
-                 on: date | None = None) -> dict[str, list[Person]]:
-    """Per role, the active users who may do its work about ``scope`` on the day (a name of
-    one scope, "Lid DVO", counts its base role there); one query for all the roles."""
-    if not roles:
-        return {}
-    day = on or today()
-    catalogue = role_catalogue(session)
-    wanted = {role: catalogue.resolve(role, scope) for role in roles}
-    rows = session.execute(
-        select(User.username, User.display_name, RoleAssignment).join(RoleAssignment.user)
-        .where(User.is_active.is_(True),
-               RoleAssignment.role.in_({base for base, _s in wanted.values() if base}))
-        .order_by(User.display_name, User.username)).all()
-    held: dict[str, list[Person]] = {}
-    for role, (base, role_scope) in wanted.items():
-        people: dict[str, Person] = {}
-        for username, name, assignment in rows:
-            if assignment.is_valid_on(day) and covers([assignment], base, role_scope):
-                people.setdefault(username, Person(username, name))
-        held[role] = list(people.values())
-    return held
 
 
 def _event(event: AuditEvent, task: HumanTask | None, names: dict[str, str],

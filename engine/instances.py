@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import audit
+from .calendar_events import call_off_meeting
 from .clock import now
 from .db import Database
 from .deploy import require_latest_definition, specs_for
@@ -179,6 +180,7 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
         session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id,
                                                 HumanTask.state == "open")
                         .values(state="cancelled"))
+        call_off_meeting(session, instance.id)
         audit.record(session, "instance_cancelled", actor, instance_id=instance.id,
                      details={"reason": reason} if reason else {})
         return instance

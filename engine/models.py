@@ -215,6 +215,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Part of every session of the user; raised on sign-out, which ends all their sessions.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The language of the mail they get, the hour (Europe/Amsterdam) of their daily digest,
+    # and the secret of their calendar feed's address (renewed on request).
+    language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -327,3 +332,7 @@ class SchedulerHeartbeat(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     interval_seconds: Mapped[int] = mapped_column(Integer)
     last_completed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# The outbox, calendars and papers join the same metadata.
+from . import outreach_models  # noqa: E402, F401

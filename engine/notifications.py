@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .clock import now, today
+from .holders import holders_of
 from .models import HumanTask, Notification, RoleAssignment, User
 from .roles import role_catalogue
+from .task_mail import mail_notification
 
 
 def notify(session: Session, kind: str, message: str, *, recipient: str | None = None,
@@ -28,6 +30,8 @@ def notify(session: Session, kind: str, message: str, *, recipient: str | None =
     notification = Notification(kind=kind, message=message, recipient=recipient, role=role,
                                 scope=scope, instance_id=instance_id, task_id=task_id)
     session.add(notification)
+    mail_notification(session, notification,
+                      [recipient] if recipient else holders_of(session, role, scope))
     to = recipient or (f"{role} ({scope})" if scope else role)
     audit.record(session, f"{kind}_sent", None, instance_id=instance_id, task_id=task_id,
                  details={"to": to, "message": message})

@@ -33,6 +33,7 @@ from .identity import who_may_not
 from .instance_date import dated_on
 from .models import HumanTask, ProcessInstance
 from .spiff import STATE_FORMAT, dump_workflow, load_workflow, properties_of
+from .task_mail import announce_new_tasks
 from .timer_events import timer_value
 from .timer_expressions import parse_instant
 
@@ -222,6 +223,7 @@ def project_tasks(session: Session, instance: ProcessInstance, ready: list[Any])
     new = [_new_task_row(instance, task) for task in ready if str(task.id) not in open_rows]
     with session.no_autoflush:
         _check_assignees(session, instance, new)
+        announce_new_tasks(session, instance, new)
     session.add_all(new)
 
 

@@ -22,6 +22,7 @@ from .meeting_calendar import (
     reminder_before,
     year_of,
 )
+from .meeting_mail import announce_papers, invite_to_meeting, report_decisions
 from .membership import meeting_invitees
 from .notices import escalate, send_reminder
 from .organisations import register_partner_operator
@@ -67,5 +68,9 @@ OPERATORS: dict[str, Operator] = {
     "change_portfolio_holders": Operator(change_portfolio_holders_operator,
                                          frozenset({"portfolio_appointment"})),
     "escalate": Operator(escalate, frozenset({"decision"})),
+    # Invite to a meeting, announce its papers, report its decisions to the higher body.
+    "invite_to_meeting": Operator(invite_to_meeting, frozenset({"meeting"})),
+    "announce_papers": Operator(announce_papers, frozenset({"meeting"})),
+    "report_decisions": Operator(report_decisions, frozenset({"meeting"})),
     "plan_extra_meeting": Operator(plan_extra_meeting, frozenset({"meeting_frequency"})),
 }

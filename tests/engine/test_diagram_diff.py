@@ -85,7 +85,7 @@ def test_a_condition() -> None:
     assert _facts(change) == (CHANGED, "f11", "condition", "",
                               "sent_in_time(agenda_verzonden_op, vergaderdatum)", "True")
     assert (change.subject.name, change.subject.source, change.subject.target) == (
-        "ja", "Ten minste 10 dagen voor de vergadering?", "Agenda en stukken verzonden")
+        "ja", "Ten minste 10 dagen voor de vergadering?", "Genodigden op de stukken wijzen")
 
 
 def test_a_default_flow_by_where_it_leads() -> None:
@@ -123,8 +123,9 @@ def test_spiffworkflow_properties_changed_added_and_removed() -> None:
 def test_the_form_of_a_task_and_a_service_operator_parameter() -> None:
     xml = _edit('value="meeting-actiepunten-schema.json"',
                 'value="meeting-rapporteren-schema.json"')
-    xml = _edit('<spiffworkflow:parameter id="orgaan" type="str" value="orgaan"/>',
-                '<spiffworkflow:parameter id="orgaan" type="str" value="orgaan_code"/>', xml)
+    operator = ('resultVariable="uitnodiging">\n          <spiffworkflow:parameters>\n'
+                '            <spiffworkflow:parameter id="orgaan" type="str" value="orgaan')
+    xml = _edit(operator + '"/>', operator + '_code"/>', xml)
     assert [_facts(change) for change in _changes(xml)] == [
         (CHANGED, "voorbereiden", "parameter", "orgaan", "orgaan", "orgaan_code"),
         (CHANGED, "actiepunten", "form", "", "meeting-actiepunten-schema.json",
@@ -165,9 +166,9 @@ def test_added_and_removed_elements_and_their_markers() -> None:
 
 
 def test_a_move_on_the_drawing_only_is_apart() -> None:
-    xml = _edit('<dc:Bounds x="2010" y="590" width="100" height="80"/>',
-                '<dc:Bounds x="2030" y="600" width="100" height="80"/>')
-    xml = _edit('<di:waypoint x="1928" y="150"/>', '<di:waypoint x="1930" y="150"/>', xml)
+    xml = _edit('<dc:Bounds x="2310" y="590" width="100" height="80"/>',
+                '<dc:Bounds x="2330" y="600" width="100" height="80"/>')
+    xml = _edit('<di:waypoint x="2228" y="150"/>', '<di:waypoint x="2230" y="150"/>', xml)
     diff = diff_versions(MEETING, FORMS, xml, FORMS)
     assert diff.changes == ()
     assert [(c.kind, c.subject.id) for c in diff.moved] == [(MOVED, "besluitvorming"),

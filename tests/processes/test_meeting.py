@@ -227,7 +227,7 @@ def test_the_members_of_the_body_are_proposed_and_guests_chosen_from_the_users(
     assert sorted(members) == sorted(REGIEKAMER)
     assert "sara" not in members and {"sara", "stef", "tom"} <= set(guests)
     assert not set(members) & set(guests)
-    assert form_values(planning) == {"leden": members}
+    assert form_values(planning) == {"leden": members, "aanvang": "09:00", "gasten": []}
     complete(db, "sara", "Vergadering plannen", {
         "vergaderdatum": "2027-03-15", "locatie": "Zutphen", "aanleiding": "regulier",
         "leden": ["anna", "bert"], "gasten": ["stef"]})

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 
 from engine import manager_actions
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.instance_view import role_holders, visible_instance
+from engine.holders import role_holders
+from engine.instance_view import visible_instance
 from engine.instances import cancel_instance
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import StepFailed
