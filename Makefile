@@ -39,7 +39,7 @@ run: $(INSTALLED) $(BUNDLE)
 	$(GOVFLOW) demo
 	$(GOVFLOW) seed
 	$(GOVFLOW) deploy
-	$(GOVFLOW) serve --host 127.0.0.1 --port 5000
+	$(GOVFLOW) serve --host 127.0.0.1 --port 5000 --mail-sink
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check .

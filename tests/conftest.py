@@ -156,8 +156,10 @@ def cli(app):
     return invoke
 
 
-def make_user(db: Database, username: str, *roles: str, scope: str | None = None) -> str:
-    identity.add_user(db, username, password="password-" + username, roles=roles, scope=scope)
+def make_user(db: Database, username: str, *roles: str, scope: str | None = None,
+              email: str | None = None) -> str:
+    identity.add_user(db, username, password="password-" + username, roles=roles, scope=scope,
+                      email=email)
     return username
 
 

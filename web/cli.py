@@ -19,6 +19,7 @@ from engine import audit, deploy, identity, instances, manager_actions, schema, 
 from engine.clock import LOCAL_ZONE, today
 from engine.errors import DeploymentRejected, EngineError
 from engine.nesting import TOO_DEEP, text_too_deep
+from engine.settings import INSTANCE_PATH
 from engine.start_data import start_info
 from engine.timers import fire_due_timers, upcoming_timers
 from workflows.compliance import check_frequencies, frequency_report
@@ -26,9 +27,11 @@ from workflows.seed import seed as seed_demo
 
 from . import create_app, schemas
 from .cli_demo import demo_command
+from .cli_mail import mail_status, outbox_command
 from .cli_members import member_group, members_command
 from .cli_processes import diff_command, versions_command
 from .database import get_db
+from .mail.sender import deliver_mail
 from .scheduler import build_scheduler
 from .start_help import start_help
 
@@ -336,14 +339,27 @@ def seed() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--scheduler/--no-scheduler", default=True, show_default=True,
-              help="Also fire due timers in this process.")
-def serve(host: str, port: int, scheduler: bool) -> None:
+              help="Also fire due timers and send mail in this process.")
+@click.option("--mail-sink", is_flag=True,
+              help="Send the mail to a local SMTP server that keeps it in instance/mail (demo).")
+def serve(host: str, port: int, scheduler: bool, mail_sink: bool) -> None:
     """Serve the web application (and the scheduler)."""
     from waitress import serve as waitress_serve
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if mail_sink:
+        from .mail.sink import SINK_HOST, SINK_PORT, start_sink
+
+        folder = INSTANCE_PATH / "mail"
+        start_sink(folder)
+        app.config.update(SMTP_HOST=SINK_HOST, SMTP_PORT=SINK_PORT, SMTP_STARTTLS=False,
+                          SMTP_USER=None)
+        click.echo(f"demo mail: kept by the SMTP sink on {SINK_HOST}:{SINK_PORT} in "
+                   f"{folder / 'new'} (one file per message)")
+    click.echo(mail_status(app.config))
     if scheduler:
-        build_scheduler(get_db(), app.config["SCHEDULER_INTERVAL_SECONDS"], blocking=False).start()
+        build_scheduler(get_db(), app.config["SCHEDULER_INTERVAL_SECONDS"], blocking=False,
+                        app=app).start()
     click.echo(f"govflow serving on http://{host}:{port}")
     waitress_serve(app, host=host, port=port, threads=8)
 
@@ -356,12 +372,17 @@ def scheduler_command(interval: int | None, once: bool) -> None:
     """Fire due timers every N seconds (several schedulers may share one PostgreSQL)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)  # a line per task state otherwise
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if once:
         click.echo(f"fired {fire_due_timers(get_db())} timer(s)")
+        done = deliver_mail(app, get_db())
+        click.echo(f"mail: {done.sent} sent, {done.failed} failed, {done.retrying} to retry"
+                   if done.configured else mail_status(app.config))
         return
     seconds = interval or current_app.config["SCHEDULER_INTERVAL_SECONDS"]
     click.echo(f"scheduler: firing due timers every {seconds} s (Ctrl-C stops)")
-    build_scheduler(get_db(), seconds, blocking=True).start()
+    click.echo(mail_status(app.config))
+    build_scheduler(get_db(), seconds, blocking=True, app=app).start()
 
 
 @main.command("timers")
@@ -418,3 +439,4 @@ main.add_command(member_group)
 main.add_command(versions_command)
 main.add_command(diff_command)
 main.add_command(demo_command)
+main.add_command(outbox_command)

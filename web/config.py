@@ -49,4 +49,19 @@ class Config:
     PROXY_COUNT = int(os.environ.get("GOVFLOW_PROXY_COUNT") or 0)
     # Test runs of drafts: one SQLite file each, apart from the live database.
     TEST_RUN_FOLDER = os.environ.get("GOVFLOW_TEST_RUN_FOLDER") or None
-    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    # Mail (web/mail): without a host the mail waits in the outbox. Links in mail and in the
+    # calendar feed start with BASE_URL, the address people reach the app at.
+    SMTP_HOST = os.environ.get("GOVFLOW_SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("GOVFLOW_SMTP_PORT") or 25)
+    SMTP_STARTTLS = os.environ.get("GOVFLOW_SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
+    SMTP_USER = os.environ.get("GOVFLOW_SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("GOVFLOW_SMTP_PASSWORD") or None
+    MAIL_FROM = os.environ.get("GOVFLOW_MAIL_FROM") or "govflow <noreply@govflow.example>"
+    BASE_URL = os.environ.get("GOVFLOW_BASE_URL") or "http://127.0.0.1:5000"
+    # Papers attached at a task: the most one file and all files of one submission may weigh,
+    # and where they are kept (none: in the database).
+    FILE_MAX_MB = float(os.environ.get("GOVFLOW_FILE_MAX_MB") or 20)
+    TASK_FILES_MAX_MB = float(os.environ.get("GOVFLOW_TASK_FILES_MAX_MB") or 50)
+    FILES_FOLDER = os.environ.get("GOVFLOW_FILES_FOLDER") or None
+    # A request may carry the files of one task and its form; a larger one gets a clear page.
+    MAX_CONTENT_LENGTH = int((TASK_FILES_MAX_MB + 1) * 1024 * 1024)

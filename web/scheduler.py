@@ -1,4 +1,5 @@
-"""The scheduler: APScheduler runs one job that fires what is due every N seconds."""
+"""The scheduler: APScheduler fires what is due every N seconds, checks the meeting frequencies
+daily and sends the outbox's mail."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
 
 from engine.db import Database
 from engine.heartbeat import record_run, this_scheduler
 from engine.timers import fire_due_timers
 from workflows.compliance import check_frequencies
 
+from .mail.sender import deliver_mail
+
 log = logging.getLogger(__name__)
+# Mail goes out within seconds of the step that wrote it.
+MAIL_INTERVAL_SECONDS = 10
 
 
 def _fire(db: Database, interval_seconds: int) -> None:
@@ -30,8 +36,20 @@ def _check_frequencies(db: Database) -> None:
         log.info("meeting frequency: gave %d secretary(ies) a task", len(started))
 
 
-def build_scheduler(db: Database, interval_seconds: int, *, blocking: bool) -> BaseScheduler:
+def _deliver(app: Flask, db: Database) -> None:
+    done = deliver_mail(app, db)
+    if done.sent or done.failed:
+        log.info("mail: %d sent, %d failed for good, %d to try again", done.sent, done.failed,
+                 done.retrying)
+
+
+def build_scheduler(db: Database, interval_seconds: int, *, blocking: bool,
+                    app: Flask | None = None) -> BaseScheduler:
+    """The scheduler's jobs; with ``app``, it also delivers the outbox's mail."""
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
+    if app is not None:
+        scheduler.add_job(_deliver, "interval", args=[app, db], seconds=MAIL_INTERVAL_SECONDS,
+                          id="deliver_mail", max_instances=1, coalesce=True)
     # One run at a time; a run that was missed (sleep, load) is merged into the next.
     scheduler.add_job(_fire, "interval", args=[db, interval_seconds], seconds=interval_seconds,
                       id="fire_due_timers", max_instances=1, coalesce=True)

@@ -88,6 +88,14 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
+# The demo's addresses are in a domain reserved for examples (RFC 2606): nobody gets them.
+DEMO_MAIL_DOMAIN = "govflow.example"
+
+
+def demo_address(username: str) -> str:
+    return f"{username}@{DEMO_MAIL_DOMAIN}"
+
+
 def seed(db: Database, demo_password: str) -> list[tuple[DemoUser, bool]]:
     """Create the roles, partner organisations and the demo users that are missing; each holds
     its roles from today. Returns each demo user and whether it was created now."""
@@ -100,7 +108,7 @@ def seed(db: Database, demo_password: str) -> list[tuple[DemoUser, bool]]:
         created = demo.username not in existing
         if created:
             add_user(db, demo.username, display_name=demo.name, password=demo_password,
-                     roles=demo.roles, actor="seed")
+                     email=demo_address(demo.username), roles=demo.roles, actor="seed")
         result.append((demo, created))
     return result
 
