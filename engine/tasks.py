@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +19,14 @@ from .forms import form_validator, validate_submission
 from .identity import held_roles, holds_role
 from .instances import check_data, lock_instance, record_failure
 from .models import HumanTask, ProcessInstance
+from .papers import (
+    DEFAULT_RULES,
+    FileRules,
+    Upload,
+    attach_files,
+    file_fields,
+    removed_on_failure,
+)
 from .roles import role_catalogue
 from .runtime import (
     AssigneeRefused,
@@ -128,23 +138,29 @@ def unclaim_task(db: Database, task_id: int, actor: str) -> HumanTask:
 
 
 def complete_task(db: Database, task_id: int, actor: str,
-                  data: dict[str, Any] | None = None) -> HumanTask:
+                  data: dict[str, Any] | None = None, *, files: Sequence[Upload] = (),
+                  file_rules: FileRules = DEFAULT_RULES) -> HumanTask:
     """Complete a task with the data of its form and advance the instance to its next wait.
 
     The instance row is locked first (PostgreSQL), so completions of tasks of one instance
     take turns instead of failing on its version; the task itself changes by a conditional
     update, so a claim, unclaim or completion of it at the same moment makes one of the two
-    a Conflict. Either everything of the step commits, or nothing.
+    a Conflict. Either everything of the step commits, or nothing: the ``files`` for the
+    form's file fields too (``engine.papers``).
     """
     data = check_data(data)
     instance_id = None
+    written: list[Path] = []
     try:
-        with db.transaction() as session:
+        with removed_on_failure(written), db.transaction() as session:
             task = require_task(session, task_id)
             instance_id = task.instance_id
             instance = lock_instance(session, instance_id)
             _check_may_work_on(session, task, actor)
             validator = form_validator(task)
+            if files or file_fields(validator.schema if validator else None):
+                data = attach_files(session, task, validator.schema if validator else None,
+                                    data, files, actor, file_rules, written)
             if validator is not None:
                 validate_submission(validator, data)
             transition_task(session, task, task.assignee, state="completed", assignee=actor,

@@ -24,6 +24,8 @@ from .forms import form_schema, form_ui_schema, form_values
 from .identity import holds_role
 from .models import AuditEvent, HumanTask, Notification, User
 from .notifications import notifications_for
+from .outreach_models import StoredFile
+from .papers import files_of
 from .tasks import inbox
 
 # Task ids are 32-bit integers in every database: a larger one is no task.
@@ -58,6 +60,8 @@ class TaskView:
     answers: list[Answer] = field(default_factory=list)
     # What the form opens with: the task data's values of its fields when it was created.
     values: dict[str, Any] = field(default_factory=dict)
+    # The files of the case (without content), by id: what file fields and answers name.
+    files: dict[str, StoredFile] = field(default_factory=dict)
 
 
 def is_late(task: HumanTask, at: datetime | None = None) -> bool:
@@ -106,7 +110,8 @@ def task_for(db: Database, task_id: int, username: str) -> TaskView:
         task = session.get(HumanTask, task_id)
         if task is not None and may_see_task(session, task, username):
             return TaskView(task, form_schema(task), form_ui_schema(task),
-                            earlier_answers(session, task, username), form_values(task))
+                            earlier_answers(session, task, username), form_values(task),
+                            {f.public_id: f for f in files_of(session, task.instance_id)})
         if task is not None and task.state != "open" and task.completed_by == username:
             return TaskView(task, None, {})
         raise NotFound(f"no task {task_id}")

@@ -10,7 +10,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import workflows
 
-from . import auth, database, errors, health, i18n, inbox, oversight, processes, security_headers
+from . import (
+    auth,
+    database,
+    errors,
+    health,
+    i18n,
+    inbox,
+    oversight,
+    participants,
+    processes,
+    security_headers,
+)
 from .config import Config, _secret_key
 
 
@@ -32,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(inbox.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(oversight.bp)
+    app.register_blueprint(participants.bp)
     errors.init_app(app)
     security_headers.init_app(app)
     return app

@@ -27,7 +27,8 @@ def test_only_holders_of_the_role_see_a_task(db: Database, cycle) -> None:
     draft = _task(db, "mia", "Begroting opstellen")
     view = worklist.task_for(db, draft.id, "mia")
     assert view.schema["title"] == "Begroting opstellen"
-    assert view.ui_schema["ui:order"] == ["basistaken", "plustaken", "toelichting"]
+    assert view.ui_schema["ui:order"] == ["basistaken", "plustaken", "toelichting",
+                                         "begroting_bestand"]
     with pytest.raises(NotFound):
         worklist.task_for(db, draft.id, "nina")
     tasks.complete_task(db, draft.id, "mia", BUDGET)

@@ -23,8 +23,8 @@ EDITS = (('"P7D"', '"P14D"'),
           '<bpmn:sequenceFlow id="f22" name="nee" sourceRef="akkoord_gw" '
           'targetRef="verslag_opstellen"><bpmn:conditionExpression>verslag_akkoord != True'
           '</bpmn:conditionExpression></bpmn:sequenceFlow>'),
-         ('<dc:Bounds x="2010" y="590" width="100" height="80"/>',
-          '<dc:Bounds x="2040" y="590" width="100" height="80"/>'))
+         ('<dc:Bounds x="2310" y="590" width="100" height="80"/>',
+          '<dc:Bounds x="2340" y="590" width="100" height="80"/>'))
 
 
 def deploy_two_meetings(db: Database) -> None:

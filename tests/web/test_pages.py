@@ -124,6 +124,7 @@ def test_a_personal_task_cannot_be_given_back_and_says_so(db: Database,
 
 def test_errors_are_pages_of_the_site_in_its_language(app: Flask, db: Database, cycle) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.config["MAX_CONTENT_LENGTH"] = 6 * 1024 * 1024  # the setting follows the file limits
 
     @app.get("/broken")
     def broken():

@@ -36,7 +36,8 @@ class Field:
     label: str
     widget: str  # text, textarea, number, integer, date, radio, select, yesno, lines, checkboxes,
     #              rows (a list of objects: ``rows`` holds the fields of each), group (an
-    #              object within the form: ``rows`` holds its fields, as one row)
+    #              object within the form: ``rows`` holds its fields, as one row), file and
+    #              files (``value``: the ids of the files kept from before)
     description: str = ""
     required: bool = False
     value: Any = ""
@@ -104,7 +105,7 @@ def _field(name: str, prop: dict[str, Any], ui: dict[str, Any], required: bool,
             count += 1
         made.rows = [fields_of(prop["items"], ui.get("items", {}), submitted, extra_row,
                                prefix=f"{name}-{i}-") for i in range(max(count, 1))]
-    elif widget == "checkboxes":
+    elif widget in ("checkboxes", "file", "files"):
         made.value = submitted.getlist(name)
     else:
         made.value = submitted.get(name, "")
@@ -134,8 +135,12 @@ def _choice_values(prop: dict[str, Any]) -> list[Any]:
 
 def _widget(prop: dict[str, Any], ui: dict[str, Any]) -> str:
     kind, chosen = prop.get("type"), ui.get("ui:widget")
+    if prop.get("format") == "file":
+        return "file"
     if kind == "array":
         items = prop.get("items", {})
+        if items.get("format") == "file":
+            return "files"
         if items.get("type") == "object":
             return "rows"
         return "checkboxes" if choices(items) is not None else "lines"
@@ -176,7 +181,7 @@ def _fill(form: MultiDict[str, str], key: str, prop: dict[str, Any], value: Any,
         for i, row in enumerate(value[:max_rows(prop)]):
             if isinstance(row, dict):
                 form.update(initial_form(prop["items"], row, locale, f"{key}-{i}-"))
-    elif widget == "checkboxes" and isinstance(value, list):
+    elif widget in ("checkboxes", "files") and isinstance(value, list):
         for item in value:
             form.add(key, str(item))
     elif widget == "lines" and isinstance(value, list):
@@ -298,6 +303,13 @@ def read_submission(schema: dict[str, Any], form: MultiDict[str, str], locale: s
             continue
         if widget == "checkboxes":
             data[name] = [_chosen(text, prop["items"]) for text in form.getlist(key)]
+            continue
+        if widget in ("file", "files"):  # the files kept; new ones come with the request
+            kept = form.getlist(key)
+            if widget == "files":
+                data[name] = kept
+            elif kept:
+                data[name] = kept[-1]
             continue
         text = form.get(key, "").strip()
         if not text:

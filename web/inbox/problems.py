@@ -32,6 +32,8 @@ def message(rule: str, limit: Any, widget: str) -> str:
     }
     if rule in simple:
         return simple[rule]
+    if rule.startswith("file_"):
+        return file_message(rule, *limit)
     if rule == "pattern":
         if limit in _ONE_WORD:
             return _("Use one word without spaces.")
@@ -58,11 +60,29 @@ def message(rule: str, limit: Any, widget: str) -> str:
         "minItems": _("Give at least %(limit)s."),
         "maxItems": _("Give at most %(limit)s."),
         "digits": _("Use at most %(limit)s digits."),
+
     }
     if rule in with_limit:
         shown = format_decimal(limit) if isinstance(limit, int | float) else limit
         return with_limit[rule] % {"limit": shown}
     return _("Enter a valid value.")
+
+
+def file_message(rule: str, name: str, megabytes: float) -> str:
+    """Why a file was not taken; nothing of the submission was stored."""
+    texts = {
+        "file_type": _("“%(name)s” is not a kind of file that is taken: send a PDF, Word, "
+                       "Excel, PowerPoint or OpenDocument file."),
+        "file_content": _("The content of “%(name)s” is not what its name says. Save it "
+                          "again in its own program and send it once more."),
+        "file_empty": _("“%(name)s” is empty."),
+        "file_size": _("“%(name)s” is too large: at most %(size)s MB a file."),
+        "file_total": _("The files are too large together (at “%(name)s”): at most %(size)s MB "
+                        "at once."),
+        "file_unknown": _("A file kept from before is not one of this case. Reload the page."),
+    }
+    return texts.get(rule, texts["file_type"]) % {"name": name,
+                                                   "size": format_decimal(megabytes)}
 
 
 def by_field(fields: list[Field], rules: dict[str, tuple[str, Any]]) -> dict[str, str]:

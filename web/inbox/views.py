@@ -15,12 +15,14 @@ from engine import tasks, worklist
 from engine.clock import now
 from engine.errors import Conflict, EngineError, InvalidInput, NotAllowed, NotFound
 from engine.forms import FormRejected
+from engine.papers import FileRefused, file_fields
 from engine.runtime import AssigneeRefused, StepFailed
 from engine.worklist import TaskView
 
 from ..auth import form_expired
 from ..database import get_db
 from ..i18n import current_language, local_path
+from ..participants.uploads import file_rules, name_files, uploads_of
 from . import bp
 from .fields import ADD_ROW, fields_of, full_list, read_submission, renumbered
 from .problems import by_field, summary
@@ -122,7 +124,12 @@ def submit(task_id: int) -> ResponseReturnValue:
     if unreadable:
         return _render_task(view, form, unreadable)
     try:
-        done = tasks.complete_task(get_db(), task_id, current_user.username, data)
+        done = tasks.complete_task(get_db(), task_id, current_user.username, data,
+                                   files=uploads_of(request.files, schema),
+                                   file_rules=file_rules())
+    except FileRefused as err:
+        return _render_task(view, form, {err.field: (f"file_{err.reason}",
+                                                     (err.file, _limit_mb(err.reason)))})
     except FormRejected as err:
         return _render_task(view, form, err.rules)
     except tasks.SeparationRequired as err:
@@ -170,11 +177,18 @@ def _render_task(view: TaskView, submitted: MultiDict[str, str] | None = None,
                  extra_row: str | None = None) -> tuple[str, int]:
     fields = fields_of(view.schema or NO_FORM, view.ui_schema, submitted, extra_row,
                        values=view.values, locale=current_language())
+    name_files(fields, view.files, view.values)
     problems = by_field(fields, rules or {})
     status = 422 if problems else 200
     return render_template("inbox/task.html", view=view, task=view.task, fields=fields,
                            problems=problems, summary=summary(fields, problems),
+                           takes_files=bool(file_fields(view.schema)),
                            late=worklist.is_late(view.task)), status
+
+
+def _limit_mb(reason: str) -> float:
+    rules = file_rules()
+    return (rules.per_task if reason == "total" else rules.per_file) / (1024 * 1024)
 
 
 def _refused(status: int, message: str | None = None) -> ResponseReturnValue:

@@ -1,0 +1,81 @@
+"""Who may read an instance's papers (MTG-8: only members see their body's work), and the
+download itself, which the audit trail records: who, when, which file.
+
+They are the people who may see the instance: those who oversee it, the holders of a role
+of one of its tasks (for its body), the members of its body, and whom its meeting invites.
+Anyone else is told there is nothing, so that nobody learns what exists in another body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .clock import today
+from .db import Database
+from .errors import NotFound
+from .models import HumanTask, ProcessInstance, RoleAssignment, User
+from .outreach_models import CalendarEvent, CalendarInvitee, StoredFile
+from .oversight import may_see_instance, oversight_of
+from .papers import FileRules, content_of, files_of
+from .roles import role_catalogue
+
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Paper:
+    file: StoredFile
+    content: bytes
+
+
+def may_read(session: Session, instance: ProcessInstance, username: str) -> bool:
+    if may_see_instance(oversight_of(session, username), instance.process_key, instance.scope):
+        return True
+    day = today()
+    held = list(session.scalars(
+        select(RoleAssignment).join(User)
+        .where(User.username == username, User.is_active.is_(True),
+               RoleAssignment.valid_from <= day,
+               or_(RoleAssignment.valid_until.is_(None), RoleAssignment.valid_until >= day))))
+    if instance.scope is not None and any(a.scope == instance.scope for a in held):
+        return True
+    roles = set(session.scalars(select(HumanTask.role).distinct()
+                                .where(HumanTask.instance_id == instance.id,
+                                       HumanTask.role.is_not(None))))
+    catalogue = role_catalogue(session)
+    if any(catalogue.covers(held, role, instance.scope) for role in roles):
+        return True
+    return session.scalar(select(CalendarInvitee.username).join(CalendarEvent).where(
+        CalendarEvent.instance_id == instance.id, CalendarInvitee.username == username)) \
+        is not None
+
+
+def papers_for(db: Database, instance_id: int, username: str
+               ) -> tuple[ProcessInstance, list[StoredFile]]:
+    """The instance and its files; NotFound when there is none or the user may not see it."""
+    with db.reading() as session:
+        instance = session.get(ProcessInstance, instance_id) if 1 <= instance_id <= MAX_ID \
+            else None
+        if instance is None or not may_read(session, instance, username):
+            raise NotFound(f"no process instance {instance_id}")
+        return instance, files_of(session, instance.id)
+
+
+def read_paper(db: Database, public_id: str, username: str, rules: FileRules) -> Paper:
+    """The file and its content, recorded as read by ``username``; NotFound as above."""
+    with db.transaction() as session:
+        stored = session.scalars(select(StoredFile)
+                                 .where(StoredFile.public_id == public_id[:40])).first()
+        instance = session.get(ProcessInstance, stored.instance_id) if stored else None
+        if stored is None or instance is None or not may_read(session, instance, username):
+            raise NotFound("no such file")
+        content = content_of(stored, rules)
+        audit.record(session, "file_downloaded", username, instance_id=instance.id,
+                     task_id=stored.task_id,
+                     details={"file": stored.public_id, "name": stored.name,
+                              "version": stored.version, "sha256": stored.sha256})
+        return Paper(stored, content)
