@@ -73,10 +73,23 @@ def send_through(app: Flask, server: SmtpServer) -> None:
 
 
 def deliver(app: Flask, db: Database) -> Delivery:
-    return deliver_mail(app, db)
+    """What the scheduler's runs deliver until nothing is due (a run takes 50 at most)."""
+    total = Delivery()
+    while True:
+        done = deliver_mail(app, db)
+        total.configured = done.configured
+        total.sent, total.failed = total.sent + done.sent, total.failed + done.failed
+        total.retrying += done.retrying
+        if not (done.sent or done.failed or done.retrying):
+            return total
 
 
 def body_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
     return str(part.get_content())
+
+
+def subject(message: EmailMessage) -> str:
+    """The subject as read: a long one is folded onto lines of its own."""
+    return " ".join(str(message["Subject"]).split())

@@ -19,7 +19,7 @@ from engine.outreach_models import OutgoingMail
 from engine.runtime import StepFailed
 
 from ..conftest import deploy_data, make_user
-from .mail_support import SmtpServer, body_of, deliver, send_through, smtp
+from .mail_support import SmtpServer, body_of, deliver, send_through, smtp, subject
 
 __all__ = ["smtp"]
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -48,7 +48,7 @@ def test_a_new_task_reaches_the_holders_of_its_role_in_dutch(app, db: Database,
         done = deliver(app, db)
     assert (done.sent, done.failed) == (2, 0)
     [mail] = smtp.inbox.to("mia@zvh.example")
-    assert mail["Subject"] == "Nieuwe taak: Begroting opstellen"
+    assert subject(mail) == "Nieuwe taak: Begroting opstellen"
     text = body_of(mail)
     assert "“Begroting opstellen”, voor “Begroting 2028”" in text
     assert f"https://govflow.zvh.example/tasks/{task.id}" in text
@@ -70,7 +70,7 @@ def test_the_mail_is_in_the_language_the_recipient_chose(app, db: Database,
         instances.start_instance(db, "two_lanes", title="Begroting 2028", actor="mia")
         deliver(app, db)
     [mail] = smtp.inbox.messages
-    assert mail["Subject"] == "New task: Begroting opstellen"
+    assert subject(mail) == "New task: Begroting opstellen"
     assert "You have a new task in govflow" in body_of(mail)
 
 
@@ -200,7 +200,7 @@ def test_a_digest_gathers_the_days_mail_at_the_chosen_hour(app, db: Database,
         clock.move_to(datetime(2027, 3, 1, 16, 1, tzinfo=UTC))  # 17:01 in Amsterdam
         assert deliver(app, db).sent == 1
     [digest] = smtp.inbox.messages
-    assert digest["Subject"] == "govflow: 2 berichten"
+    assert subject(digest) == "govflow: 2 berichten"
     assert body_of(digest).count("Nieuwe taak: Begroting opstellen") == 2
     assert sorted(m.status for m in _outbox(db)) == ["digested", "digested", "sent"]
 

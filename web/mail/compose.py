@@ -40,8 +40,9 @@ def compose(app: Flask, session: Session, mail: Claimed) -> EmailMessage:
             text = _digest(base, mail.data["items"])
         else:
             text = describe(base, mail.kind, mail.data, mail.task_id, mail.instance_id)
+        settings = base + "/instellingen"
         footer = [_("You get this mail from govflow. Choose what you receive, and how: %(link)s",
-                    link=f"{base}/instellingen")]
+                    link=settings)]
     message = EmailMessage()
     message["From"] = app.config["MAIL_FROM"]
     message["To"] = mail.address
