@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -141,9 +141,13 @@ def latest_mail(session: Session, limit: int = 50) -> list[OutgoingMail]:
                                 .limit(limit)))
 
 
-def discard_unsent(db: Database) -> int:
-    """Drop the mail that was never sent (the demo's invented past sends nothing)."""
+def discard_unsent(db: Database, before: datetime) -> int:
+    """Drop the mail written before ``before`` that was never sent (the demo's invented past
+    mails nobody); returns how many."""
     with db.transaction() as session:
-        session.execute(update(OutgoingMail).values(digest_id=None))
-        result = session.execute(delete(OutgoingMail).where(OutgoingMail.status != "sent"))
+        old = (OutgoingMail.status != "sent") & (OutgoingMail.created_at < before)
+        session.execute(update(OutgoingMail).where(
+            OutgoingMail.digest_id.in_(select(OutgoingMail.id).where(old)))
+            .values(digest_id=None))
+        result = session.execute(delete(OutgoingMail).where(old))
         return int(result.rowcount)

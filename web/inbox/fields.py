@@ -57,6 +57,8 @@ class Field:
         """Where an error summary links to: the field, or the first choice of a group."""
         if self.widget in ("radio", "yesno", "checkboxes"):
             return f"{self.html_id}-0"
+        if self.widget in ("file", "files"):
+            return f"{self.html_id}-new"
         if self.widget in ("rows", "group") and self.rows and self.rows[0]:
             return self.rows[0][0].first_id
         return self.html_id
