@@ -13,7 +13,8 @@ SINK_PORT = 8025
 
 
 def start_sink(folder: Path, port: int = SINK_PORT) -> Controller:
-    folder.mkdir(parents=True, exist_ok=True)
+    for part in ("tmp", "new", "cur"):  # a Maildir; Maildir() makes them only for a new folder
+        (folder / part).mkdir(parents=True, exist_ok=True)
     controller = Controller(Mailbox(str(folder)), hostname=SINK_HOST, port=port)
     controller.start()
     return controller
