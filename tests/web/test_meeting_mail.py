@@ -65,6 +65,13 @@ def _subjects(smtp: SmtpServer, address: str) -> list[str]:
     return [subject(m) for m in smtp.inbox.to(address)]
 
 
+def _the_mail(smtp: SmtpServer, username: str, starting: str):
+    """The one mail to ``username`` whose subject starts with ``starting``."""
+    [found] = [m for m in smtp.inbox.to(f"{username}@zvh.example")
+               if subject(m).startswith(starting)]
+    return found
+
+
 def test_mtg7_a_meeting_invites_moves_sends_papers_and_reports(app: Flask, meeting_people,
                                                                smtp: SmtpServer) -> None:
     db = meeting_people
@@ -95,10 +102,9 @@ def test_mtg7_a_meeting_invites_moves_sends_papers_and_reports(app: Flask, meeti
              {"vergaderdatum": "2027-03-25", "aanvang": "19:30",
               "reden_verplaatsing": "stukken te laat verzonden"})
     deliver(app, db)
-    [moved] = [m for m in smtp.inbox.to("anna@zvh.example")
-               if subject(m).startswith("Gewijzigd")]
+    moved = _the_mail(smtp, "anna", "Gewijzigd")
     assert subject(moved) == ("Gewijzigd: Vergadering Regiekamer ZVH, nu donderdag 25 maart "
-                                "2027, 19:30")
+                              "2027, 19:30")
     method, event = _attached_event(moved)
     assert (method, str(event["UID"]), event["SEQUENCE"]) == (
         "REQUEST", f"meeting-{meeting.id}@govflow.local", 1)
@@ -107,8 +113,7 @@ def test_mtg7_a_meeting_invites_moves_sends_papers_and_reports(app: Flask, meeti
     complete(db, "sara", "Agenda en stukken versturen",
              {"agenda_verzonden_op": "2027-03-10", "stukken": "Voorstel"})
     deliver(app, db)
-    [papers] = [m for m in smtp.inbox.to("tom@zvh.example")
-                if subject(m).startswith("Agenda en stukken")]
+    papers = _the_mail(smtp, "tom", "Agenda en stukken")
     assert subject(papers).startswith("Agenda en stukken: Vergadering Regiekamer ZVH")
     assert f"https://govflow.zvh.example/zaken/{meeting.id}/stukken" in body_of(papers)
     assert "Voorstel" not in body_of(papers)  # what the papers say stays in govflow
@@ -123,8 +128,7 @@ def test_mtg7_a_meeting_invites_moves_sends_papers_and_reports(app: Flask, meeti
              {"rapportage_verzonden_op": "2027-03-29", "samenvatting": "Werkproces vastgesteld."})
     deliver(app, db)
     for member in ("stef", "sofie", "guus"):
-        [report] = [m for m in smtp.inbox.to(f"{member}@zvh.example")
-                    if subject(m).startswith("Besluiten gemeld")]
+        report = _the_mail(smtp, member, "Besluiten gemeld")
         assert "Werkproces vastgesteld" not in body_of(report)
     assert not [s for s in _subjects(smtp, "gerda@zvh.example") if s.startswith("Besluiten")]
     with db.reading() as session:
@@ -138,10 +142,9 @@ def test_a_cancelled_meeting_is_called_off_and_stays_in_the_feed(app: Flask, mee
     meeting = _start_and_plan(db)
     instances.cancel_instance(db, meeting.id, "sara")
     deliver(app, db)
-    [called_off] = [m for m in smtp.inbox.to("bert@zvh.example")
-                    if subject(m).startswith("Vervallen")]
+    called_off = _the_mail(smtp, "bert", "Vervallen")
     assert subject(called_off) == ("Vervallen: Vergadering Regiekamer ZVH, "
-                                     "maandag 15 maart 2027, 19:30")
+                                   "maandag 15 maart 2027, 19:30")
     method, event = _attached_event(called_off)
     assert (method, str(event["STATUS"]), event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 1)
     token = renew_calendar_address(db, "bert")

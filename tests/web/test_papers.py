@@ -17,21 +17,13 @@ from engine.db import Database
 from engine.models import AuditEvent, HumanTask
 from engine.outreach_models import StoredFile
 
-from ..conftest import deploy_data, make_user
-from .paper_files import PDF, PROGRAM, docx, odt
+from .paper_files import PDF, PROGRAM, docx, odt, papers_case
 from .test_inbox import csrf_of, sign_in
 
 
 @pytest.fixture
 def case(db: Database) -> int:
-    """A case of the Regiekamer whose secretary adds papers; anna is a member, stef is a
-    member of the Stuurgroep."""
-    make_user(db, "sara", "Secretaris", scope="regiekamer")
-    make_user(db, "anna", "Lid", scope="regiekamer")
-    make_user(db, "stef", "Lid", scope="stuurgroep")
-    deploy_data(db, "papers.bpmn")
-    return instances.start_instance(db, "papers", title="Vergadering Regiekamer", actor="sara",
-                                    scope="regiekamer").id
+    return papers_case(db)
 
 
 def _open_task(db: Database, username: str) -> HumanTask:

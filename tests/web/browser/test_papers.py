@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from engine import instances
 from engine.db import Database
 
-from ...conftest import deploy_data, make_user
-from ..paper_files import PDF, PROGRAM, odt
+from ...conftest import make_user
+from ..paper_files import PDF, PROGRAM, odt, papers_case
 from .conftest import Pages, browser_tab
 
 
@@ -24,12 +23,7 @@ def db(sqlite_db: Database) -> Database:
 
 @pytest.fixture
 def case(db: Database) -> int:
-    make_user(db, "sara", "Secretaris", scope="regiekamer")
-    make_user(db, "anna", "Lid", scope="regiekamer")
-    make_user(db, "stef", "Lid", scope="stuurgroep")
-    deploy_data(db, "papers.bpmn")
-    return instances.start_instance(db, "papers", title="Vergadering Regiekamer", actor="sara",
-                                    scope="regiekamer").id
+    return papers_case(db)
 
 
 def test_mtg8_papers_are_attached_and_read_by_members_only(
