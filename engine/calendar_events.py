@@ -102,7 +102,11 @@ def meetings_for(session: Session, username: str, since: datetime) -> list[Calen
 
 
 def call_off_meeting(session: Session, instance_id: int) -> None:
-    """A cancelled instance cancels its meeting, and tells those it invited."""
+    """A cancelled instance cancels its meeting, and tells those it invited; a meeting that
+    has begun took place, and stays so in the calendars."""
+    planned = meeting_of(session, instance_id)
+    if planned is None or planned.starts_at <= now():
+        return
     event = cancel_meeting(session, instance_id)
     if event is not None:
         queue_mail(session, "meeting_cancelled", invitees(session, event.id),

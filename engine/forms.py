@@ -20,6 +20,7 @@ from .clock import today
 from .errors import InvalidInput
 from .form_data import checkable, sub_schemas, with_options
 from .models import HumanTask, ProcessDefinition
+from .papers import misplaced_file_field
 
 TODAY = "today"
 
@@ -96,6 +97,9 @@ def schema_problem(schema: dict[str, Any]) -> str | None:
     except jsonschema.SchemaError as err:
         where = "/".join(str(p) for p in err.absolute_path) or "(top)"
         return f"not a valid JSON Schema at {where}: {err.message}"
+    misplaced = misplaced_file_field(schema)
+    if misplaced:
+        return misplaced
     for part in sub_schemas(schema):
         limit = part.get("formatMinimum")
         if limit is not None and limit != TODAY:

@@ -24,7 +24,9 @@ from .outbox import MESSAGE_DOMAIN
 from .outreach_models import OutgoingMail
 
 LEASE = timedelta(minutes=15)
-MAX_ATTEMPTS = 8  # 2 + 4 + ... + 256 minutes: the server may be down for most of a day
+# A message is tried again (after 2, 4, 8 ... minutes, then every 6 hours) for two days, so
+# that a server down over a weekend night loses nothing; then its failure is final.
+GIVE_UP_AFTER = timedelta(hours=48)
 MAX_ERROR = 500
 
 
@@ -41,6 +43,7 @@ class Claimed:
     task_id: int | None
     message_id: str
     attempts: int
+    created_at: datetime
 
 
 def backoff(attempts: int) -> timedelta:
@@ -70,7 +73,17 @@ def claim_mail(db: Database, limit: int = 20) -> list[Claimed]:
         rows = session.scalars(select(OutgoingMail).where(OutgoingMail.claim == token)
                                .order_by(OutgoingMail.id))
         return [Claimed(m.id, token, m.kind, m.username, m.address, m.language, m.data,
-                        m.instance_id, m.task_id, m.message_id, m.attempts) for m in rows]
+                        m.instance_id, m.task_id, m.message_id, m.attempts, m.created_at)
+                for m in rows]
+
+
+def keep_claim(db: Database, mail: Claimed) -> bool:
+    """Renew the claim just before sending; False when it lapsed and another sender took it."""
+    with db.transaction() as session:
+        kept = session.execute(update(OutgoingMail)
+                               .where(OutgoingMail.id == mail.id, OutgoingMail.claim == mail.claim)
+                               .values(claimed_until=now() + LEASE))
+        return bool(kept.rowcount)
 
 
 def record_sent(db: Database, mail: Claimed) -> bool:
@@ -85,10 +98,10 @@ def record_sent(db: Database, mail: Claimed) -> bool:
 
 
 def record_failure(db: Database, mail: Claimed, error: str, *, permanent: bool) -> str:
-    """Try again later, with backoff, or give up (a refused address, or too many attempts);
+    """Try again later, with backoff, or give up (a refused address, or tried for two days);
     returns the new status."""
     attempts = mail.attempts + 1
-    final = permanent or attempts >= MAX_ATTEMPTS
+    final = permanent or now() - mail.created_at >= GIVE_UP_AFTER
     status = "failed" if final else "queued"
     with db.transaction() as session:
         session.execute(update(OutgoingMail)

@@ -2,7 +2,8 @@
 download itself, which the audit trail records: who, when, which file.
 
 They are the people who may see the instance: those who oversee it, the holders of a role
-of one of its tasks (for its body), the members of its body, and whom its meeting invites.
+of one of its tasks (for its body), the members of its body, and the guests its meeting
+invites.
 Anyone else is told there is nothing, so that nobody learns what exists in another body.
 """
 
@@ -49,9 +50,10 @@ def may_read(session: Session, instance: ProcessInstance, username: str) -> bool
     catalogue = role_catalogue(session)
     if any(catalogue.covers(held, role, instance.scope) for role in roles):
         return True
+    # A guest of its meeting reads its papers too; an invited member only while a member.
     return session.scalar(select(CalendarInvitee.username).join(CalendarEvent).where(
-        CalendarEvent.instance_id == instance.id, CalendarInvitee.username == username)) \
-        is not None
+        CalendarEvent.instance_id == instance.id, CalendarInvitee.username == username,
+        CalendarInvitee.guest.is_(True))) is not None
 
 
 def papers_for(db: Database, instance_id: int, username: str

@@ -11,7 +11,9 @@ and each download is in the audit trail.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,7 +68,8 @@ DEFAULT_RULES = FileRules()
 class FileRefused(InvalidInput):
     """A file that is not taken; ``problems`` maps its field to the reason and ``file`` names it:
     ``type`` (not allowed), ``content`` (not what its name says), ``size``, ``total``,
-    ``empty``, ``unknown`` (a kept file that is not of this field)."""
+    ``empty``, ``several`` (more than one for a field of one file), ``unknown`` (a kept file
+    that is not of this field)."""
 
     def __init__(self, field: str, reason: str, name: str) -> None:
         super().__init__(f"the file {name!r} of {field!r} is refused: {reason}", {field: reason})
@@ -77,11 +80,43 @@ def file_fields(schema: dict[str, Any] | None) -> dict[str, bool]:
     """The form's file fields, each with whether it takes several files."""
     found = {}
     for name, prop in ((schema or {}).get("properties") or {}).items():
+        if not isinstance(prop, dict):
+            continue
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
         if prop.get("type") == "string" and prop.get("format") == "file":
             found[name] = False
-        elif prop.get("type") == "array" and (prop.get("items") or {}).get("format") == "file":
+        elif prop.get("type") == "array" and items.get("format") == "file" \
+                and items.get("type") == "string":
             found[name] = True
     return found
+
+
+def misplaced_file_field(schema: dict[str, Any]) -> str | None:
+    """A file field anywhere but among the form's own fields (or as the items of one of them)
+    is refused at deployment: files come with the form's top level only."""
+    allowed = set()
+    for prop in (schema.get("properties") or {}).values():
+        if isinstance(prop, dict):
+            allowed.add(id(prop))
+            if isinstance(prop.get("items"), dict):
+                allowed.add(id(prop["items"]))
+    for part in _parts(schema):
+        if part.get("format") == "file" and id(part) not in allowed:
+            return ('a file field ("format": "file") must be a field of the form itself, '
+                    "not inside a group or a row")
+        if part.get("format") == "file" and part.get("type") != "string":
+            return 'a file field ("format": "file") must have "type": "string"'
+    return None
+
+
+def _parts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        yield value
+        for inner in value.values():
+            yield from _parts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _parts(inner)
 
 
 def clean_name(name: str) -> str:
@@ -106,11 +141,24 @@ def check_uploads(uploads: Sequence[Upload], rules: FileRules) -> list[tuple[Upl
         total += len(upload.content)
         if total > rules.per_task:
             raise FileRefused(upload.field, "total", name)
-        guessed = filetype.guess_mime(upload.content)
-        if guessed != ALLOWED[extension]:
+        if not _is(upload.content, extension):
             raise FileRefused(upload.field, "content", name)
-        checked.append((upload, guessed))
+        checked.append((upload, ALLOWED[extension]))
     return checked
+
+
+# The old Office formats are one container (OLE2) whose kind filetype cannot always tell:
+# a .doc, .xls or .ppt is taken when it is that container and nothing else is recognised.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+LEGACY = {"doc", "xls", "ppt"}
+
+
+def _is(content: bytes, extension: str) -> bool:
+    guessed = filetype.guess_mime(content)
+    if guessed == ALLOWED[extension]:
+        return True
+    return (extension in LEGACY and content.startswith(OLE2)
+            and guessed in (None, *(ALLOWED[e] for e in LEGACY)))
 
 
 def attach_files(session: Session, task: HumanTask, schema: dict[str, Any] | None,
@@ -124,6 +172,10 @@ def attach_files(session: Session, task: HumanTask, schema: dict[str, Any] | Non
     for upload in uploads:
         if upload.field not in fields:
             raise FileRefused(upload.field, "type", upload.name)
+    for field, several in fields.items():
+        sent = [u for u in uploads if u.field == field]
+        if not several and len(sent) > 1:
+            raise FileRefused(field, "several", sent[1].name)
     checked = check_uploads(uploads, rules)
     result = dict(data)
     for field, several in fields.items():
@@ -142,7 +194,14 @@ def attach_files(session: Session, task: HumanTask, schema: dict[str, Any] | Non
 
 
 def _kept(session: Session, instance_id: int, field: str, value: Any) -> list[StoredFile]:
-    wanted = [value] if isinstance(value, str) else list(value or [])
+    if value is None:
+        wanted = []
+    elif isinstance(value, str):
+        wanted = [value]
+    elif isinstance(value, list):
+        wanted = value
+    else:
+        raise FileRefused(field, "unknown", str(value)[:60])
     if not all(isinstance(v, str) for v in wanted):
         raise FileRefused(field, "unknown", str(wanted)[:60])
     if not wanted:
@@ -168,14 +227,14 @@ def _store(session: Session, task: HumanTask, field: str, upload: Upload, media:
                         uploaded_by=actor)
     if rules.folder is None:
         stored.content = upload.content
-    else:
-        path = rules.folder / digest[:2] / digest
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".part")
-            temporary.write_bytes(upload.content)
-            temporary.replace(path)
-            written.append(path)
+    else:  # a file of its own: a failed completion removes exactly what it wrote
+        path = stored_path(rules.folder, stored)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(upload.content)
+        os.replace(temporary, path)
+        written.append(path)
     session.add(stored)
     session.flush()
     return stored
@@ -199,12 +258,17 @@ def files_of(session: Session, instance_id: int) -> list[StoredFile]:
                                           StoredFile.version.desc())))
 
 
+def stored_path(folder: Path, stored: StoredFile) -> Path:
+    """Where the folder keeps a file: by its random id, never by its name."""
+    return folder / stored.public_id[:2] / stored.public_id
+
+
 def content_of(stored: StoredFile, rules: FileRules) -> bytes:
     if stored.content is not None:
         return stored.content
     if rules.folder is None:
         raise FileNotFoundError(f"the content of {stored.name!r} is in no folder")
-    return (rules.folder / stored.sha256[:2] / stored.sha256).read_bytes()
+    return stored_path(rules.folder, stored).read_bytes()
 
 
 def instance_of(session: Session, stored: StoredFile) -> ProcessInstance:

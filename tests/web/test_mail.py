@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine import instances, tasks
 from engine.db import Database
-from engine.mail_queue import MAX_ATTEMPTS
+from engine.mail_queue import GIVE_UP_AFTER
 from engine.mail_settings import choose_mail
 from engine.models import User
 from engine.outreach_models import OutgoingMail
@@ -119,20 +119,48 @@ def test_a_server_that_is_down_gets_the_mail_when_it_is_back(app, db: Database) 
     assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, None)
 
 
-def test_after_the_last_attempt_the_failure_is_recorded(app, db: Database) -> None:
+def test_after_two_days_of_attempts_the_failure_is_recorded(app, db: Database) -> None:
     send_through(app, SmtpServer(port=_unused_port()))
     at = START
     with time_machine.travel(at, tick=False) as clock:
         make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
         deploy_data(db, "two_lanes.bpmn")
         instances.start_instance(db, "two_lanes", actor="mia")
-        for _attempt in range(MAX_ATTEMPTS):
-            deliver(app, db)
-            at += timedelta(hours=7)
+        while at < START + GIVE_UP_AFTER:
+            assert deliver(app, db).failed == 0
+            at += timedelta(hours=6, minutes=1)
             clock.move_to(at)
-        assert deliver(app, db).retrying == 0
+        assert deliver(app, db).failed == 1
     [mail] = _outbox(db)
-    assert (mail.status, mail.attempts) == ("failed", MAX_ATTEMPTS)
+    assert mail.status == "failed" and mail.attempts > 8
+
+
+def test_a_server_that_refuses_our_sign_in_keeps_the_mail(app, db: Database,
+                                                          smtp: SmtpServer) -> None:
+    """A setting of ours (a password the server does not take) refuses no message for good."""
+    send_through(app, smtp)
+    app.config.update(SMTP_USER="govflow", SMTP_PASSWORD="wrong")  # the server has no AUTH
+    with time_machine.travel(START, tick=False):
+        make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
+        deploy_data(db, "two_lanes.bpmn")
+        instances.start_instance(db, "two_lanes", actor="mia")
+        done = deliver(app, db)
+    [mail] = _outbox(db)
+    assert (done.retrying, mail.status, mail.attempts) == (1, "queued", 1)
+
+
+def test_which_refusals_are_final() -> None:
+    import smtplib
+
+    from web.mail.smtp import is_final
+
+    assert is_final(smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"no such user")}))
+    assert not is_final(smtplib.SMTPRecipientsRefused({"a@b.example": (451, b"later")}))
+    assert is_final(smtplib.SMTPDataError(554, b"rejected as spam"))
+    assert not is_final(smtplib.SMTPDataError(451, b"try later"))
+    assert not is_final(smtplib.SMTPAuthenticationError(535, b"bad credentials"))
+    assert not is_final(smtplib.SMTPSenderRefused(550, b"not our domain", "x@y.example"))
+    assert not is_final(ConnectionRefusedError())
 
 
 def test_a_refused_address_fails_at_once(app, db: Database, smtp: SmtpServer) -> None:

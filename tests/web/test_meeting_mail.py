@@ -183,3 +183,17 @@ def test_the_feed_has_my_meetings_and_due_dates_for_two_readers(app: Flask,
     assert client.get(f"/agenda/{token}.ics").status_code == 404
     assert client.get(f"/agenda/{renewed}.ics").status_code == 200
     assert client.get("/agenda/nothing.ics").status_code == 404
+
+
+def test_a_meeting_that_took_place_is_not_called_off(app: Flask, meeting_people,
+                                                      smtp: SmtpServer) -> None:
+    db = meeting_people
+    meeting = _start_and_plan(db)
+    with time_machine.travel(datetime(2027, 3, 15, 21, 0, tzinfo=LOCAL_ZONE), tick=False):
+        instances.cancel_instance(db, meeting.id, "sara")
+        deliver(app, db)
+    assert not [m for m in smtp.inbox.messages if subject(m).startswith("Vervallen")]
+    token = renew_calendar_address(db, "bert")
+    feed = app.test_client().get(f"/agenda/{token}.ics")
+    [listed] = icalendar.Calendar.from_ical(feed.data).walk("VEVENT")
+    assert str(listed["STATUS"]) == "CONFIRMED"

@@ -32,9 +32,11 @@ def _open_task(db: Database, username: str) -> HumanTask:
 
 
 def _send(client: FlaskClient, task_id: int, files: list[tuple[bytes, str]],
-          field: str = "stukken", kept: list[str] | None = None):
+          field: str = "stukken", kept: list[str] | None = None,
+          rows: dict[str, str] | None = None):
     page = client.get(f"/tasks/{task_id}")
-    data = {"csrf_token": csrf_of(page.text), field: [(io.BytesIO(c), n) for c, n in files]}
+    data = {"csrf_token": csrf_of(page.text), field: [(io.BytesIO(c), n) for c, n in files],
+            **(rows or {})}
     if kept:
         data["stukken"] = [*kept, *data.get("stukken", [])] if field == "stukken" else kept
     return client.post(f"/tasks/{task_id}", data=data, content_type="multipart/form-data")
@@ -120,10 +122,12 @@ def test_a_file_sent_again_by_its_name_is_its_next_version(app: Flask, db: Datab
                                                            case: int) -> None:
     client = app.test_client()
     sign_in(client, "sara")
-    _send(client, _open_task(db, "sara").id, [(PDF, "agenda.pdf"), (odt(), "bijlage.odt")])
+    _send(client, _open_task(db, "sara").id, [(PDF, "agenda.pdf"), (odt(), "bijlage.odt")],
+          rows={"punten-0-titel": "Werkproces"})
     first, attachment = _stored(db)
     revise = _open_task(db, "sara")
     page = client.get(f"/tasks/{revise.id}")
+    assert page.status_code == 200
     assert "agenda.pdf, versie 1" in page.text and "bijlage.odt, versie 1" in page.text
     newer = PDF.replace(b"Count 0", b"Count 1")
     assert _send(client, revise.id, [(newer, "agenda.pdf")],
@@ -153,7 +157,8 @@ def test_a_kept_file_must_be_one_of_the_case(app: Flask, db: Database, case: int
 
 
 def test_papers_kept_in_a_folder_by_their_hash(db: Database, case: int, tmp_path: Path) -> None:
-    from engine.papers import FileRules, Upload
+    from engine.forms import FormRejected
+    from engine.papers import FileRefused, FileRules, Upload
 
     rules = FileRules(folder=tmp_path / "files")
     task = _open_task(db, "sara")
@@ -162,11 +167,36 @@ def test_papers_kept_in_a_folder_by_their_hash(db: Database, case: int, tmp_path
     [stored] = _stored(db)
     with db.reading() as session:
         assert session.get(StoredFile, stored.id).content is None
-    assert (tmp_path / "files" / stored.sha256[:2] / stored.sha256).read_bytes() == PDF
+    assert (tmp_path / "files" / stored.public_id[:2] / stored.public_id).read_bytes() == PDF
 
     revise = _open_task(db, "sara")
-    with pytest.raises(Exception, match="verslag"):  # a single-file field given a program
+    with pytest.raises(FormRejected):  # the file is written, then the form refused: removed
+        tasks.complete_task(db, revise.id, "sara", {"stukken": []},
+                            files=[Upload("verslag", "v.odt", odt())], file_rules=rules)
+    with pytest.raises(FileRefused, match="several"):
         tasks.complete_task(db, revise.id, "sara", {"stukken": [stored.public_id]},
                             files=[Upload("verslag", "v.odt", odt()),
-                                   Upload("verslag", "w.pdf", PROGRAM)], file_rules=rules)
-    assert len(list((tmp_path / "files").rglob("*"))) == 2  # one folder, one file
+                                   Upload("verslag", "w.odt", odt())], file_rules=rules)
+    assert [p.name for p in (tmp_path / "files").rglob("*") if p.is_file()] == [
+        stored.public_id]
+
+
+def test_a_file_field_inside_a_group_or_row_is_refused_at_deployment() -> None:
+    from engine.forms import schema_problem
+
+    nested = {"type": "object", "properties": {"punten": {"type": "array", "items": {
+        "type": "object", "properties": {"bijlage": {"type": "string", "format": "file"}}}}}}
+    assert "must be a field of the form itself" in (schema_problem(nested) or "")
+    assert schema_problem({"type": "object", "properties": {
+        "stukken": {"type": "array", "items": {"type": "string", "format": "file"}}}}) is None
+
+
+def test_old_office_files_are_taken_by_their_container() -> None:
+    from engine.papers import FileRules, Upload, check_uploads
+
+    # An OLE2 container whose first sector is a FAT sector: filetype may call it any of them.
+    sector = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"\xfd\xff\xff\xff"
+              + b"\x00" * 600)
+    for name in ("oud.doc", "oud.xls", "oud.ppt"):
+        [(_upload, media)] = check_uploads([Upload("stukken", name, sector)], FileRules())
+        assert media.startswith("application/")

@@ -80,6 +80,7 @@ def file_message(rule: str, name: str, megabytes: float) -> str:
         "file_total": _("The files are too large together (at “%(name)s”): at most %(size)s MB "
                         "at once."),
         "file_unknown": _("A file kept from before is not one of this case. Reload the page."),
+        "file_several": _("Only one file can be given here (“%(name)s” is one too many)."),
     }
     return texts.get(rule, texts["file_type"]) % {"name": name,
                                                    "size": format_decimal(megabytes)}

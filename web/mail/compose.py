@@ -46,7 +46,7 @@ def compose(app: Flask, session: Session, mail: Claimed) -> EmailMessage:
     message = EmailMessage()
     message["From"] = app.config["MAIL_FROM"]
     message["To"] = mail.address
-    message["Subject"] = text.subject
+    message["Subject"] = " ".join(text.subject.split())  # a title's line break ends no header
     message["Message-ID"] = mail.message_id
     message["Date"] = formatdate(localtime=False)
     message["Auto-Submitted"] = "auto-generated"

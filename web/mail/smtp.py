@@ -51,10 +51,13 @@ def send(connection: smtplib.SMTP, message: EmailMessage) -> None:
 
 
 def is_final(error: BaseException) -> bool:
-    """A refusal that another attempt will not change."""
+    """A refusal of the message itself that another attempt will not change: its recipient or
+    its content refused with a 5xx. A refused sender is our setting, and is tried again."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _text in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPAuthenticationError):
+        return False
+    if isinstance(error, smtplib.SMTPDataError):
         return error.smtp_code >= 500
     return False
 

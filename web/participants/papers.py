@@ -9,7 +9,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import NotFound
+from engine.errors import Conflict, NotFound
 from engine.paper_access import papers_for, read_paper
 
 from ..database import get_db
@@ -34,6 +34,10 @@ def download(public_id: str) -> ResponseReturnValue:
         paper = read_paper(get_db(), public_id, current_user.username, file_rules())
     except (NotFound, FileNotFoundError):
         return _not_found()
+    except Conflict:  # the download could not be recorded just now
+        return render_template("error.html", title=_("Please try again"),
+                               message=_("The file could not be opened just now. Please try "
+                                         "again in a moment.")), 503
     response = Response(paper.content, mimetype=paper.file.media_type)
     # Always a download: a file is never shown in the app's own pages.
     response.headers["Content-Disposition"] = _disposition(paper.file.name)
