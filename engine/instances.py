@@ -7,7 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from . import audit
 from .calendar_events import call_off_meeting
@@ -187,7 +187,9 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
 
 
 def require_instance(session: Session, instance_id: int) -> ProcessInstance:
-    instance = session.get(ProcessInstance, instance_id)
+    """One instance with its serialized workflow (for its data, or to run it)."""
+    instance = session.get(ProcessInstance, instance_id,
+                           options=[undefer(ProcessInstance.workflow_json)])
     if instance is None:
         raise NotFound(f"no process instance {instance_id}")
     return instance
@@ -203,6 +205,7 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     """
     instance = session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .options(undefer(ProcessInstance.workflow_json))
         .with_for_update(key_share=True, of=ProcessInstance)
         .execution_options(populate_existing=True)).first()
     if instance is None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -125,7 +126,8 @@ class ProcessInstance(Base):
     # The body or organisation the instance is about; scoped role assignments match it.
     scope: Mapped[str | None] = mapped_column(String(200), index=True)
     state_format: Mapped[int] = mapped_column(Integer, default=1)
-    workflow_json: Mapped[str] = mapped_column(Text)
+    # Deferred: read only to run the workflow (lists and task rows join instances often).
+    workflow_json: Mapped[str] = mapped_column(Text, deferred=True)
     error: Mapped[str | None] = mapped_column(Text)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_timer_name: Mapped[str | None] = mapped_column(String(300))
@@ -159,7 +161,14 @@ class HumanTask(Base):
                       Index("ix_human_tasks_element_state", "element_id", "state",
                             "instance_id"),
                       Index("ix_human_tasks_state_due", "state", "due_at",
-                            postgresql_include=["instance_id"]))
+                            postgresql_include=["instance_id"]),
+                      # The inbox: open tasks newest first, of any role or of one.
+                      Index("ix_human_tasks_open_created", "created_at", "id",
+                            postgresql_where=text("state = 'open'"),
+                            sqlite_where=text("state = 'open'")),
+                      Index("ix_human_tasks_open_role", "role", "created_at", "id",
+                            postgresql_where=text("state = 'open'"),
+                            sqlite_where=text("state = 'open'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -29,7 +31,13 @@ def upgrade(db: Database) -> None:
         command.upgrade(config, "head")
 
 
+@cache
+def newest_revision() -> str | None:
+    """The head of the migration scripts; they are part of the installed code, read once."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
 def is_current(db: Database) -> bool:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
     with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return MigrationContext.configure(connection).get_current_revision() == \
+            newest_revision()

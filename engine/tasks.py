@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -16,7 +16,8 @@ from .clock import now
 from .db import Database
 from .errors import Conflict, NotAllowed, NotFound
 from .forms import form_validator, validate_submission
-from .identity import held_roles, holds_role
+from .identity import holds_role
+from .inbox_query import all_open_for
 from .instances import check_data, lock_instance, record_failure
 from .models import HumanTask, ProcessInstance
 from .papers import (
@@ -27,7 +28,6 @@ from .papers import (
     file_fields,
     removed_on_failure,
 )
-from .roles import role_catalogue
 from .runtime import (
     AssigneeRefused,
     StepFailed,
@@ -211,27 +211,10 @@ def done_by_the_same(session: Session, task: HumanTask, username: str | None,
 
 def inbox(db: Database, username: str) -> list[HumanTask]:
     """Open tasks of a role the user holds today for the task's body: unclaimed, or claimed by or
-    assigned to the user; newest first."""
+    assigned to the user, and not kept from them by the four-eyes rule; newest first. (The
+    inbox page reads them a page at a time: ``engine.inbox_query.inbox_page``.)"""
     with db.reading() as session:
-        assignments = held_roles(session, username)
-        catalogue = role_catalogue(session)
-        roles = catalogue.names_held(assignments)
-        query = (
-            select(HumanTask).join(HumanTask.instance)
-            .where(HumanTask.state == "open", ProcessInstance.status != "failed")
-            .where(or_(HumanTask.assignee == username,
-                       HumanTask.role.in_(roles) & HumanTask.assignee.is_(None)))
-            .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
-        )
-        # Claimed or personal, a task stays the work of its role for its body: a personal task
-        # that names someone without that role (a non-member listed as present) is not shown
-        # to them, as they may not do it either (MTG-8: only members see their body's work).
-        # Nor a task the user may not do by the four-eyes rule (they did its counterpart).
-        return [t for t in session.scalars(query)
-                if catalogue.covers(assignments, t.role, t.instance.scope)
-                and done_by_the_same(session, t, username,
-                                      (t.separate_from or "").split(",") if t.separate_from
-                                      else []) is None]
+        return all_open_for(session, username)
 
 
 def get_task(db: Database, task_id: int) -> HumanTask:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .clock import now
@@ -22,11 +22,11 @@ from .db import Database
 from .errors import NotFound
 from .forms import form_schema, form_ui_schema, form_values
 from .identity import holds_role
-from .models import AuditEvent, HumanTask, Notification, User
+from .inbox_query import Cursor, inbox_page
+from .models import AuditEvent, HumanTask, Notification, ProcessDefinition, User
 from .notifications import notifications_for
 from .outreach_models import StoredFile
 from .papers import files_of
-from .tasks import inbox
 
 # Task ids are 32-bit integers in every database: a larger one is no task.
 MAX_TASK_ID = 2**31 - 1
@@ -34,10 +34,13 @@ MAX_TASK_ID = 2**31 - 1
 
 @dataclass
 class Worklist:
-    """The tasks of one user after filtering, and the processes to filter by."""
+    """One page of a user's tasks after filtering, and the processes to filter by."""
 
     tasks: list[HumanTask]
-    processes: list[tuple[str, str]]  # (key, name), of all the user's tasks
+    processes: list[tuple[str, str]]  # (key, name) of every deployed process
+    next: Cursor | None = None  # where the next page starts
+    count: int = 0  # all the tasks that match, counted up to COUNT_LIMIT
+    more_than: bool = False  # there are more than COUNT_LIMIT
 
 
 @dataclass
@@ -69,17 +72,23 @@ def is_late(task: HumanTask, at: datetime | None = None) -> bool:
 
 
 def my_tasks(db: Database, username: str, *, process: str | None = None,
-             late: bool = False) -> Worklist:
-    """The inbox of ``username`` (claimed by them, or open for a role they hold), newest first,
-    optionally only one process's or only the late ones."""
-    everything = inbox(db, username)
-    processes = sorted({(t.instance.process_key, t.instance.definition.name) for t in everything},
-                       key=lambda p: p[1].lower())
-    at = now()
-    chosen = [t for t in everything
-              if (not process or t.instance.process_key == process)
-              and (not late or is_late(t, at))]
-    return Worklist(chosen, processes)
+             late: bool = False, after: Cursor | None = None) -> Worklist:
+    """A page of the inbox of ``username`` (claimed by them, or open for a role they hold),
+    newest first, optionally only one process's or only the late ones."""
+    with db.reading() as session:
+        page = inbox_page(session, username, process=process, late=late, after=after)
+        return Worklist(page.tasks, deployed_processes(session), page.next, page.count,
+                        page.more_than)
+
+
+def deployed_processes(session: Session) -> list[tuple[str, str]]:
+    """(key, name of its latest version) of every deployed process, by name."""
+    latest = (select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("v"))
+              .group_by(ProcessDefinition.key).subquery())
+    rows = session.execute(select(ProcessDefinition.key, ProcessDefinition.name).join(
+        latest, (latest.c.key == ProcessDefinition.key)
+        & (latest.c.v == ProcessDefinition.version))).all()
+    return sorted(((key, name) for key, name in rows), key=lambda p: p[1].lower())
 
 
 # Reminders and escalations older than this are no longer news on the inbox page.

@@ -139,7 +139,8 @@ class Office:
     def _reflection(db: Database, task: HumanTask, instance: ProcessInstance,
                     ) -> tuple[str, dict[str, Any]]:
         if task.name == "Casusreflectie voeren":
-            others = instances.instance_data(instance)["andere_subregios"]
+            others = instances.instance_data(
+                instances.get_instance(db, instance.id))["andere_subregios"]
             data = {"betrokken_organisaties": ["Reclassering", "GGZ-instelling"],
                     "delegatie": [{"subregio": s, "organisatie": "Gemeente uit " + s}
                                   for s in others],
@@ -208,7 +209,8 @@ def test_a_simulated_year_meets_every_frequency(db: Database, cli) -> None:
     dates = {body: sorted(p["date"] for p in office.meetings.values() if p["body"] == body)
              for body in ("stamtafel", REGIEGROEP)}
     assert all(r < s for r, s in zip(dates[REGIEGROEP], dates["stamtafel"], strict=True))
-    budget = [instances.instance_data(i) for i in everything if i.process_key == "budget_cycle"]
+    budget = [instances.instance_data(instances.get_instance(db, i.id)) for i in everything
+              if i.process_key == "budget_cycle"]
     assert sorted((d["document"], d["jaar"]) for d in budget) == [
         ("begroting", YEAR + 1), ("jaarverslag", YEAR - 1)]
     assert sum(i.process_key == "case_reflection" for i in everything) == 4

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -15,6 +16,7 @@ from engine import tasks, worklist
 from engine.clock import now
 from engine.errors import Conflict, EngineError, InvalidInput, NotAllowed, NotFound
 from engine.forms import FormRejected
+from engine.inbox_query import COUNT_LIMIT, Cursor
 from engine.papers import FileRefused, file_fields
 from engine.runtime import AssigneeRefused, StepFailed
 from engine.worklist import TaskView
@@ -40,11 +42,14 @@ def home() -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     process = request.args.get("process") or None
     late = request.args.get("late") == "1"
-    found = worklist.my_tasks(get_db(), current_user.username, process=process, late=late)
+    after = Cursor.parse(request.args.get("na"))
+    found = worklist.my_tasks(get_db(), current_user.username, process=process, late=late,
+                              after=after)
     notifications = worklist.my_notifications(get_db(), current_user.username)
     return render_template("inbox/index.html", worklist=found, process=process, late=late,
                            now=now(), is_late=worklist.is_late, notifications=notifications,
-                           open_task_ids={t.id for t in found.tasks})
+                           open_task_ids={t.id for t in found.tasks}, paged=after is not None,
+                           count_limit=format_decimal(COUNT_LIMIT))
 
 
 @bp.post("/tasks/<int:task_id>/claim")
