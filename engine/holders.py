@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .clock import today
 from .models import RoleAssignment, User
-from .roles import covers, role_catalogue
+from .roles import role_catalogue
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,20 @@ def role_holders(session: Session, roles: set[str], scope: str | None,
     day = on or today()
     catalogue = role_catalogue(session)
     wanted = {role: catalogue.resolve(role, scope) for role in roles}
+    # Plain rows, not ORM objects: this runs in every step that makes a task.
     rows = session.execute(
-        select(User.username, User.display_name, RoleAssignment).join(RoleAssignment.user)
+        select(User.username, User.display_name, RoleAssignment.role, RoleAssignment.scope)
+        .join(RoleAssignment.user)
         .where(User.is_active.is_(True),
-               RoleAssignment.role.in_({base for base, _s in wanted.values() if base}))
+               RoleAssignment.role.in_({base for base, _s in wanted.values() if base}),
+               RoleAssignment.valid_from <= day,
+               or_(RoleAssignment.valid_until.is_(None), RoleAssignment.valid_until >= day))
         .order_by(User.display_name, User.username)).all()
     held: dict[str, list[Person]] = {}
     for role, (base, role_scope) in wanted.items():
         people: dict[str, Person] = {}
-        for username, name, assignment in rows:
-            if assignment.is_valid_on(day) and covers([assignment], base, role_scope):
+        for username, name, held_role, held_scope in rows:
+            if held_role == base and (held_scope is None or held_scope == role_scope):
                 people.setdefault(username, Person(username, name))
         held[role] = list(people.values())
     return held
