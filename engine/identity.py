@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from argon2 import PasswordHasher
@@ -128,6 +129,21 @@ def _require_user(session: Session, username: str) -> User:
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).first()
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    username: str
+    display_name: str
+    session_version: int
+
+
+def signed_in_user(session: Session, username: str) -> SignedIn | None:
+    """The active user as a request needs them (name, session version): one query, no roles;
+    every request of a signed-in user asks it."""
+    row = session.execute(select(User.username, User.display_name, User.session_version)
+                          .where(User.username == username, User.is_active.is_(True))).first()
+    return SignedIn(*row) if row is not None else None
 
 
 def require_active_user(session: Session, username: str) -> User:

@@ -65,6 +65,8 @@ class TaskView:
     values: dict[str, Any] = field(default_factory=dict)
     # The files of the case (without content), by id: what file fields and answers name.
     files: dict[str, StoredFile] = field(default_factory=dict)
+    # False: only what a submission needs (task, form, values), not what a page shows.
+    whole: bool = True
 
 
 def is_late(task: HumanTask, at: datetime | None = None) -> bool:
@@ -107,6 +109,19 @@ def may_see_task(session: Session, task: HumanTask, username: str) -> bool:
     if task.personal and username != task.assignee:
         return False
     return holds_role(session, username, task.role, task.instance.scope)
+
+
+def task_to_submit(db: Database, task_id: int, username: str) -> TaskView:
+    """What a submission of the task needs: the task and its form, if the user may see it
+    (NotFound as ``task_for``); without the case's answers and files, which only a page shows."""
+    if not 1 <= task_id <= MAX_TASK_ID:
+        raise NotFound(f"no task {task_id}")
+    with db.reading() as session:
+        task = session.get(HumanTask, task_id)
+        if task is None or not may_see_task(session, task, username):
+            raise NotFound(f"no task {task_id}")
+        return TaskView(task, form_schema(task), form_ui_schema(task), [], form_values(task),
+                        whole=False)
 
 
 def task_for(db: Database, task_id: int, username: str) -> TaskView:

@@ -91,8 +91,8 @@ def init_app(app: Flask) -> None:
 def _load_participant(session_id: str) -> Participant | None:
     version, _colon, username = session_id.partition(":")
     with get_db().reading() as db_session:
-        user = identity.find_user(db_session, username)
-        if user is None or not user.is_active or str(user.session_version) != version:
+        user = identity.signed_in_user(db_session, username)
+        if user is None or str(user.session_version) != version:
             return None  # unknown, inactive, or signed out since
         return Participant.of(user)
 

@@ -111,8 +111,9 @@ def show(task_id: int) -> ResponseReturnValue:
 @bp.post("/tasks/<int:task_id>")
 @login_required
 def submit(task_id: int) -> ResponseReturnValue:
-    view = _visible(task_id)
-    if view is None:
+    try:  # the answers and files of the case are read only if the form is shown again
+        view = worklist.task_to_submit(get_db(), task_id, current_user.username)
+    except NotFound:
         return _refused(404)
     if view.task.state != "open":
         return redirect(url_for("inbox.show", task_id=task_id))
@@ -180,6 +181,8 @@ def _visible(task_id: int) -> TaskView | None:
 def _render_task(view: TaskView, submitted: MultiDict[str, str] | None = None,
                  rules: dict[str, tuple[str, Any]] | None = None,
                  extra_row: str | None = None) -> tuple[str, int]:
+    if not view.whole:
+        view = _visible(view.task.id) or view
     fields = fields_of(view.schema or NO_FORM, view.ui_schema, submitted, extra_row,
                        values=view.values, locale=current_language())
     name_files(fields, view.files, view.values)
