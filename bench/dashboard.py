@@ -16,7 +16,7 @@ import os
 import re
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -172,7 +172,8 @@ def time_pages(db: Database, n: int) -> None:
               f"over {n} requests ({len(response.data) / 1024:.0f} KiB)")
 
 
-def main() -> None:
+def run(load: Callable[[Database], None], measure: Callable[[Database, int], None]) -> None:
+    """Load a database (given by --url, or a fresh one dropped afterwards), then measure."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", help="an empty PostgreSQL database (default: a fresh one)")
     parser.add_argument("--n", type=int, default=50)
@@ -181,13 +182,17 @@ def main() -> None:
     if arguments.url:
         db = Database(arguments.url)
         load(db)
-        time_pages(db, arguments.n)
+        measure(db, arguments.n)
         return
     with fresh_database() as url:
         db = Database(url)
         load(db)
-        time_pages(db, arguments.n)
+        measure(db, arguments.n)
         db.engine.dispose()
+
+
+def main() -> None:
+    run(load, time_pages)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,12 @@ Without ``--url`` it makes a fresh database on 127.0.0.1:5432 and drops it after
 
 from __future__ import annotations
 
-import argparse
-import logging
 import re
 import statistics
 import time
 from pathlib import Path
 
-from dashboard import PASSWORD, fresh_database, signed_in
+from dashboard import PASSWORD, run, signed_in
 from sqlalchemy import text
 
 import workflows
@@ -134,21 +132,7 @@ def time_inbox(db: Database, n: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url", help="an empty PostgreSQL database (default: a fresh one)")
-    parser.add_argument("--n", type=int, default=50)
-    arguments = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    if arguments.url:
-        db = Database(arguments.url)
-        load(db)
-        time_inbox(db, arguments.n)
-        return
-    with fresh_database() as url:
-        db = Database(url)
-        load(db)
-        time_inbox(db, arguments.n)
-        db.engine.dispose()
+    run(load, time_inbox)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,13 @@ def _outbox(db: Database) -> list[OutgoingMail]:
         return list(session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
 
 
+def _a_task_for_mia(db: Database, address: str = "mia@zvh.example") -> None:
+    """mia, the Manager ZVH, and a new task of her role: one message for her."""
+    make_user(db, "mia", "Manager ZVH", email=address)
+    deploy_data(db, "two_lanes.bpmn")
+    instances.start_instance(db, "two_lanes", actor="mia")
+
+
 def _two_managers(db: Database) -> None:
     make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
     make_user(db, "max", "Manager ZVH", email="max@zvh.example")
@@ -96,9 +103,7 @@ def test_a_server_that_is_down_gets_the_mail_when_it_is_back(app, db: Database) 
     server = SmtpServer(port=_unused_port())
     send_through(app, server)
     with time_machine.travel(START, tick=False):
-        make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
-        deploy_data(db, "two_lanes.bpmn")
-        instances.start_instance(db, "two_lanes", actor="mia")
+        _a_task_for_mia(db)
         down = deliver(app, db)
     assert (down.sent, down.retrying) == (0, 1)
     [waiting] = _outbox(db)
@@ -123,9 +128,7 @@ def test_after_two_days_of_attempts_the_failure_is_recorded(app, db: Database) -
     send_through(app, SmtpServer(port=_unused_port()))
     at = START
     with time_machine.travel(at, tick=False) as clock:
-        make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
-        deploy_data(db, "two_lanes.bpmn")
-        instances.start_instance(db, "two_lanes", actor="mia")
+        _a_task_for_mia(db)
         while at < START + GIVE_UP_AFTER:
             assert deliver(app, db).failed == 0
             at += timedelta(hours=6, minutes=1)
@@ -141,9 +144,7 @@ def test_a_server_that_refuses_our_sign_in_keeps_the_mail(app, db: Database,
     send_through(app, smtp)
     app.config.update(SMTP_USER="govflow", SMTP_PASSWORD="wrong")  # the server has no AUTH
     with time_machine.travel(START, tick=False):
-        make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
-        deploy_data(db, "two_lanes.bpmn")
-        instances.start_instance(db, "two_lanes", actor="mia")
+        _a_task_for_mia(db)
         done = deliver(app, db)
     [mail] = _outbox(db)
     assert (done.retrying, mail.status, mail.attempts) == (1, "queued", 1)
@@ -173,9 +174,7 @@ def test_a_refused_address_fails_at_once(app, db: Database, smtp: SmtpServer) ->
     smtp.stop()
     smtp.start()
     with time_machine.travel(START, tick=False):
-        make_user(db, "mia", "Manager ZVH", email="gone@zvh.example")
-        deploy_data(db, "two_lanes.bpmn")
-        instances.start_instance(db, "two_lanes", actor="mia")
+        _a_task_for_mia(db, "gone@zvh.example")
         done = deliver(app, db)
     [mail] = _outbox(db)
     assert done.failed == 1 and mail.status == "failed" and "550" in (mail.last_error or "")
@@ -257,9 +256,7 @@ def test_a_reminder_cannot_be_switched_off(db: Database) -> None:
 def test_without_a_server_the_mail_waits_in_the_outbox(app, db: Database) -> None:
     app.config["SMTP_HOST"] = None
     with time_machine.travel(START, tick=False):
-        make_user(db, "mia", "Manager ZVH", email="mia@zvh.example")
-        deploy_data(db, "two_lanes.bpmn")
-        instances.start_instance(db, "two_lanes", actor="mia")
+        _a_task_for_mia(db)
         done = deliver(app, db)
     assert not done.configured
     assert [m.status for m in _outbox(db)] == ["queued"]
