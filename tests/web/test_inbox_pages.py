@@ -34,31 +34,31 @@ def _next(html: str) -> str | None:
 def test_the_inbox_pages_by_fifty_newest_first(app: Flask, db: Database) -> None:
     make_user(db, "mia", "Manager ZVH")
     deploy_data(db, "two_lanes.bpmn", "script_step.bpmn")
-    with time_machine.travel(START, tick=False) as clock:
+    with time_machine.travel(START, tick=False) as clock:  # the tasks' times, nothing else
         for n in range(110):
             clock.move_to(START + timedelta(minutes=n // 2))  # two tasks a minute
             instances.start_instance(db, "two_lanes" if n % 10 else "script_step", actor="mia")
-        client = app.test_client()
-        sign_in(client, "mia")
-        everything = [t.id for t in tasks.inbox(db, "mia")]
-        pages, path = [], "/tasks"
-        while path:
-            page = client.get(path)
-            assert page.status_code == 200
-            pages.append(_listed(page.text))
-            path = _next(page.text)
-        assert [len(p) for p in pages] == [50, 50, 10]
-        assert [i for p in pages for i in p] == everything  # newest first, none twice
-        assert "110 taken" in client.get("/tasks").text
+    client = app.test_client()
+    sign_in(client, "mia")
+    everything = [t.id for t in tasks.inbox(db, "mia")]
+    pages, path = [], "/tasks"
+    while path:
+        page = client.get(path)
+        assert page.status_code == 200
+        pages.append(_listed(page.text))
+        path = _next(page.text)
+    assert [len(p) for p in pages] == [50, 50, 10]
+    assert [i for p in pages for i in p] == everything  # newest first, none twice
+    assert "110 taken" in client.get("/tasks").text
 
-        filtered = client.get("/tasks?process=script_step")
-        assert len(_listed(filtered.text)) == 11 and _next(filtered.text) is None
-        first = client.get("/tasks?process=two_lanes")
-        second = client.get(_next(first.text) or "")
-        assert "process=two_lanes" in (_next(first.text) or "")
-        assert len(_listed(first.text)) + len(_listed(second.text)) == 99
-        assert "Eerste pagina" in second.text
-        assert client.get("/tasks?na=not-a-cursor").status_code == 200  # the first page
+    filtered = client.get("/tasks?process=script_step")
+    assert len(_listed(filtered.text)) == 11 and _next(filtered.text) is None
+    first = client.get("/tasks?process=two_lanes")
+    second = client.get(_next(first.text) or "")
+    assert "process=two_lanes" in (_next(first.text) or "")
+    assert len(_listed(first.text)) + len(_listed(second.text)) == 99
+    assert "Eerste pagina" in second.text
+    assert client.get("/tasks?na=not-a-cursor").status_code == 200  # the first page
 
 
 def test_the_count_stops_at_a_thousand(app: Flask, db: Database) -> None:
