@@ -64,16 +64,6 @@ def _invite(session: Session, event: CalendarEvent, members: Iterable[str],
                     for u, g in invited.items())
 
 
-def cancel_meeting(session: Session, instance_id: int) -> CalendarEvent | None:
-    """The instance's meeting, if it planned one, is cancelled (and stays in the feeds so)."""
-    event = session.scalars(select(CalendarEvent)
-                            .where(CalendarEvent.instance_id == instance_id)).first()
-    if event is None or event.status == "cancelled":
-        return None
-    event.status, event.sequence, event.updated_at = "cancelled", event.sequence + 1, now()
-    return event
-
-
 def meeting_of(session: Session, instance_id: int) -> CalendarEvent | None:
     return session.scalars(select(CalendarEvent)
                            .where(CalendarEvent.instance_id == instance_id)).first()
@@ -102,13 +92,12 @@ def meetings_for(session: Session, username: str, since: datetime) -> list[Calen
 
 
 def call_off_meeting(session: Session, instance_id: int) -> None:
-    """A cancelled instance cancels its meeting, and tells those it invited; a meeting that
-    has begun took place, and stays so in the calendars."""
-    planned = meeting_of(session, instance_id)
-    if planned is None or planned.starts_at <= now():
+    """A cancelled instance cancels its meeting (which stays in the feeds, as cancelled), and
+    tells those it invited; a meeting that has begun took place, and stays so."""
+    event = meeting_of(session, instance_id)
+    if event is None or event.status == "cancelled" or event.starts_at <= now():
         return
-    event = cancel_meeting(session, instance_id)
-    if event is not None:
-        queue_mail(session, "meeting_cancelled", invitees(session, event.id),
-                   {"title": event.title, "starts": event.starts_at.isoformat(),
-                    "location": event.location, "event": event.id}, instance_id=instance_id)
+    event.status, event.sequence, event.updated_at = "cancelled", event.sequence + 1, now()
+    queue_mail(session, "meeting_cancelled", invitees(session, event.id),
+               {"title": event.title, "starts": event.starts_at.isoformat(),
+                "location": event.location, "event": event.id}, instance_id=instance_id)

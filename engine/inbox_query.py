@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from .clock import now
@@ -98,10 +98,7 @@ def inbox_page(session: Session, username: str, *, process: str | None = None,
         condition = and_(condition, ProcessInstance.process_key == process)
     if late:
         condition = and_(condition, HumanTask.due_at.is_not(None), HumanTask.due_at < now())
-    query = (select(HumanTask).join(HumanTask.instance).where(condition)
-             .options(contains_eager(HumanTask.instance)
-                      .joinedload(ProcessInstance.definition))
-             .order_by(HumanTask.created_at.desc(), HumanTask.id.desc()))
+    query = _newest_first(condition)
     if after is not None:
         query = query.where(or_(HumanTask.created_at < after.created_at,
                                 and_(HumanTask.created_at == after.created_at,
@@ -117,7 +114,11 @@ def inbox_page(session: Session, username: str, *, process: str | None = None,
 
 def all_open_for(session: Session, username: str) -> list[HumanTask]:
     """Every task of the user's inbox, newest first (the CLI, the calendar feed)."""
-    return list(session.scalars(
-        select(HumanTask).join(HumanTask.instance).where(may_do(session, username))
-        .options(contains_eager(HumanTask.instance).joinedload(ProcessInstance.definition))
-        .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())).unique())
+    return list(session.scalars(_newest_first(may_do(session, username))).unique())
+
+
+def _newest_first(condition: ColumnElement[bool]) -> Select[tuple[HumanTask]]:
+    """The tasks that meet ``condition``, each with its instance and process, newest first."""
+    return (select(HumanTask).join(HumanTask.instance).where(condition)
+            .options(contains_eager(HumanTask.instance).joinedload(ProcessInstance.definition))
+            .order_by(HumanTask.created_at.desc(), HumanTask.id.desc()))

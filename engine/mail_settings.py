@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .db import Database
-from .errors import InvalidInput, NotFound
-from .identity import find_user
+from .errors import InvalidInput
+from .identity import require_active_user
 from .models import User
 from .outbox import ALWAYS_SENT, DELIVERIES, MAIL_KINDS
 from .outreach_models import MailPreference
@@ -31,7 +31,7 @@ class MailSettings:
 
 
 def mail_settings(session: Session, username: str) -> MailSettings:
-    user = _user(session, username)
+    user = require_active_user(session, username)
     chosen = dict(session.execute(select(MailPreference.kind, MailPreference.delivery)
                                   .where(MailPreference.user_id == user.id)).all())
     return MailSettings(user.email, user.language, user.digest_hour,
@@ -55,7 +55,7 @@ def choose_mail(db: Database, username: str, deliveries: dict[str, str], *, dige
         raise InvalidInput("these mail choices cannot be stored: " + "; ".join(
             f"{k}: {v}" for k, v in problems.items()), problems)
     with db.transaction() as session:
-        user = _user(session, username)
+        user = require_active_user(session, username)
         session.execute(delete(MailPreference).where(MailPreference.user_id == user.id))
         session.add_all(MailPreference(user_id=user.id, kind=kind, delivery=delivery)
                         for kind, delivery in deliveries.items() if delivery != "now")
@@ -68,7 +68,7 @@ def choose_mail(db: Database, username: str, deliveries: dict[str, str], *, dige
 def renew_calendar_address(db: Database, username: str) -> str:
     """A new secret for the user's calendar feed; the old address stops working at once."""
     with db.transaction() as session:
-        user = _user(session, username)
+        user = require_active_user(session, username)
         user.calendar_token = secrets.token_urlsafe(32)
         audit.record(session, "calendar_address_renewed", username)
         return user.calendar_token
@@ -81,9 +81,3 @@ def owner_of_calendar(session: Session, token: str) -> User | None:
     user = session.scalars(select(User).where(User.calendar_token == token)).first()
     return user if user is not None and user.is_active else None
 
-
-def _user(session: Session, username: str) -> User:
-    user = find_user(session, username)
-    if user is None:
-        raise NotFound(f"no user {username!r}")
-    return user

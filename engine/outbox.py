@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,37 +40,57 @@ def next_digest(hour: int, after: datetime | None = None) -> datetime:
     return at.astimezone(now().tzinfo)
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message of a kind, for some users: what it is about, and its task if any (a row
+    that may not be flushed yet: the message gets its id when the step is written)."""
+
+    usernames: Iterable[str]
+    data: dict[str, Any]
+    task: HumanTask | None = None
+
+
 def queue_mail(session: Session, kind: str, usernames: Iterable[str], data: dict[str, Any], *,
                instance_id: int | None = None, task: HumanTask | None = None) -> int:
     """Write a message of ``kind`` for each of ``usernames`` who has an address and has not
-    switched that kind off; returns how many were written. ``task`` may be a row not yet
-    flushed: the message gets its id when the step is written."""
+    switched that kind off; returns how many were written."""
+    return queue_messages(session, kind, [Message(usernames, data, task)],
+                          instance_id=instance_id)
+
+
+def queue_messages(session: Session, kind: str, messages: list[Message], *,
+                   instance_id: int | None = None) -> int:
+    """``queue_mail`` for several messages of one kind, reading their recipients at once (the
+    new tasks of one step: a vote per member)."""
     choice = CHOICE_OF[kind]
-    wanted = sorted(set(usernames))
+    lists = [sorted(set(m.usernames)) for m in messages]
+    wanted = sorted({u for names in lists for u in names})
     if not wanted:
         return 0
-    rows = session.execute(
+    recipients = {row[0]: row for row in session.execute(
         select(User.username, User.email, User.language, User.digest_hour,
                MailPreference.delivery)
         .outerjoin(MailPreference, (MailPreference.user_id == User.id)
                    & (MailPreference.kind == choice))
-        .where(User.username.in_(wanted), User.is_active.is_(True))).all()
+        .where(User.username.in_(wanted), User.is_active.is_(True))).all()}
     written = 0
     at = now()
-    for username, address, language, hour, delivery in rows:
-        if not address:
-            continue
-        if delivery == "off" and choice not in ALWAYS_SENT:
-            continue
-        held = delivery == "digest"
-        mail = OutgoingMail(
-            kind=kind, username=username, address=address, language=language or "nl",
-            data=data, instance_id=instance_id, status="held" if held else "queued",
-            send_after=next_digest(hour, at) if held else at, attempts=0,
-            message_id=f"<{uuid.uuid4().hex}@{MESSAGE_DOMAIN}>")
-        if task is not None:
-            mail.task = task  # its id is known once the step is written
-        session.add(mail)
-        written += 1
+    for message, names in zip(messages, lists, strict=True):
+        for username in names:
+            if username not in recipients:
+                continue
+            _username, address, language, hour, delivery = recipients[username]
+            if not address or (delivery == "off" and choice not in ALWAYS_SENT):
+                continue
+            held = delivery == "digest"
+            mail = OutgoingMail(
+                kind=kind, username=username, address=address, language=language or "nl",
+                data=message.data, instance_id=instance_id,
+                status="held" if held else "queued",
+                send_after=next_digest(hour, at) if held else at, attempts=0,
+                message_id=f"<{uuid.uuid4().hex}@{MESSAGE_DOMAIN}>")
+            if message.task is not None:
+                mail.task = message.task  # its id is known once the step is written
+            session.add(mail)
+            written += 1
     return written
-

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .clock import today
 from .db import Database
 from .errors import NotFound
-from .models import HumanTask, ProcessInstance, RoleAssignment, User
+from .identity import held_roles
+from .instance_view import MAX_INSTANCE_ID
+from .models import HumanTask, ProcessInstance
 from .outreach_models import CalendarEvent, CalendarInvitee, StoredFile
 from .oversight import may_see_instance, oversight_of
 from .papers import FileRules, content_of, files_of
 from .roles import role_catalogue
-
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -36,12 +35,7 @@ class Paper:
 def may_read(session: Session, instance: ProcessInstance, username: str) -> bool:
     if may_see_instance(oversight_of(session, username), instance.process_key, instance.scope):
         return True
-    day = today()
-    held = list(session.scalars(
-        select(RoleAssignment).join(User)
-        .where(User.username == username, User.is_active.is_(True),
-               RoleAssignment.valid_from <= day,
-               or_(RoleAssignment.valid_until.is_(None), RoleAssignment.valid_until >= day))))
+    held = held_roles(session, username)
     if instance.scope is not None and any(a.scope == instance.scope for a in held):
         return True
     roles = set(session.scalars(select(HumanTask.role).distinct()
@@ -60,8 +54,8 @@ def papers_for(db: Database, instance_id: int, username: str
                ) -> tuple[ProcessInstance, list[StoredFile]]:
     """The instance and its files; NotFound when there is none or the user may not see it."""
     with db.reading() as session:
-        instance = session.get(ProcessInstance, instance_id) if 1 <= instance_id <= MAX_ID \
-            else None
+        instance = session.get(ProcessInstance, instance_id) \
+            if 1 <= instance_id <= MAX_INSTANCE_ID else None
         if instance is None or not may_read(session, instance, username):
             raise NotFound(f"no process instance {instance_id}")
         return instance, files_of(session, instance.id)

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput
-from .models import HumanTask, ProcessInstance
+from .models import HumanTask
 from .outreach_models import StoredFile
 
 MEGABYTE = 1024 * 1024
@@ -270,8 +270,3 @@ def content_of(stored: StoredFile, rules: FileRules) -> bytes:
         raise FileNotFoundError(f"the content of {stored.name!r} is in no folder")
     return stored_path(rules.folder, stored).read_bytes()
 
-
-def instance_of(session: Session, stored: StoredFile) -> ProcessInstance:
-    instance = session.get(ProcessInstance, stored.instance_id)
-    assert instance is not None  # a foreign key
-    return instance

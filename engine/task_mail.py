@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .holders import role_holders
 from .models import HumanTask, Notification, ProcessInstance
-from .outbox import queue_mail
+from .outbox import Message, queue_mail, queue_messages
 
 
 def announce_new_tasks(session: Session, instance: ProcessInstance, new: list[HumanTask]) -> None:
@@ -22,14 +22,16 @@ def announce_new_tasks(session: Session, instance: ProcessInstance, new: list[Hu
     for the instance's body, except those the four-eyes rule keeps from it."""
     shared = [t for t in new if not t.personal and t.role]
     holders = role_holders(session, {t.role for t in shared if t.role}, instance.scope)
+    messages = []
     for task in new:
         if task.personal:
             people = [task.assignee] if task.assignee else []
         else:
-            people = [p.username for p in holders.get(task.role or "", [])]
-            people = [u for u in people if u not in _kept_away(session, instance, task)]
-        queue_mail(session, "task", people, _about(instance, task),
-                   instance_id=instance.id, task=task)
+            kept_away = _kept_away(session, instance, task)
+            people = [p.username for p in holders.get(task.role or "", [])
+                      if p.username not in kept_away]
+        messages.append(Message(people, _about(instance, task), task))
+    queue_messages(session, "task", messages, instance_id=instance.id)
 
 
 def _kept_away(session: Session, instance: ProcessInstance, task: HumanTask) -> set[str]:

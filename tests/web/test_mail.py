@@ -19,7 +19,7 @@ from engine.outreach_models import OutgoingMail
 from engine.runtime import StepFailed
 
 from ..conftest import deploy_data, make_user
-from .mail_support import SmtpServer, body_of, deliver, send_through, smtp, subject
+from .mail_support import SmtpServer, body_of, deliver, free_port, send_through, smtp, subject
 
 __all__ = ["smtp"]
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -100,7 +100,7 @@ def test_a_step_that_fails_after_queuing_mail_sends_nothing(app, db: Database,
 
 
 def test_a_server_that_is_down_gets_the_mail_when_it_is_back(app, db: Database) -> None:
-    server = SmtpServer(port=_unused_port())
+    server = SmtpServer(port=free_port())
     send_through(app, server)
     with time_machine.travel(START, tick=False):
         _a_task_for_mia(db)
@@ -125,7 +125,7 @@ def test_a_server_that_is_down_gets_the_mail_when_it_is_back(app, db: Database) 
 
 
 def test_after_two_days_of_attempts_the_failure_is_recorded(app, db: Database) -> None:
-    send_through(app, SmtpServer(port=_unused_port()))
+    send_through(app, SmtpServer(port=free_port()))
     at = START
     with time_machine.travel(at, tick=False) as clock:
         _a_task_for_mia(db)
@@ -261,8 +261,3 @@ def test_without_a_server_the_mail_waits_in_the_outbox(app, db: Database) -> Non
     assert not done.configured
     assert [m.status for m in _outbox(db)] == ["queued"]
 
-
-def _unused_port() -> int:
-    from .mail_support import free_port
-
-    return free_port()

@@ -3,7 +3,9 @@ those who may see the case (MTG-8); anyone else gets the same 404 as for nothing
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from urllib.parse import quote
+
+from flask import Response, abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -23,7 +25,7 @@ def papers(instance_id: int) -> ResponseReturnValue:
     try:
         instance, files = papers_for(get_db(), instance_id, current_user.username)
     except NotFound:
-        return _not_found()
+        abort(404)
     return render_template("participants/papers.html", instance=instance, files=files)
 
 
@@ -33,7 +35,7 @@ def download(public_id: str) -> ResponseReturnValue:
     try:
         paper = read_paper(get_db(), public_id, current_user.username, file_rules())
     except (NotFound, FileNotFoundError):
-        return _not_found()
+        abort(404)
     except Conflict:  # the download could not be recorded just now
         return render_template("error.html", title=_("Please try again"),
                                message=_("The file could not be opened just now. Please try "
@@ -54,12 +56,6 @@ def file_size(size: int) -> str:
 
 
 def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
     plain = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
 
-
-def _not_found() -> ResponseReturnValue:
-    return render_template("error.html", title=_("Page not found"),
-                           message=_("This page does not exist, or it is not meant for you.")), 404
