@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .clock import now
 from .db import Database
+from .models import HumanTask
 from .outbox import MESSAGE_DOMAIN
 from .outreach_models import OutgoingMail
 
@@ -155,10 +156,13 @@ def latest_mail(session: Session, limit: int = 50) -> list[OutgoingMail]:
 
 
 def discard_unsent(db: Database, before: datetime) -> int:
-    """Drop the mail written before ``before`` that was never sent (the demo's invented past
-    mails nobody); returns how many."""
+    """Drop the mail written before ``before`` that was never sent, except what is about a task
+    still open (the demo's invented past mails nobody; its work still to do reaches its
+    people); returns how many."""
     with db.transaction() as session:
-        old = (OutgoingMail.status != "sent") & (OutgoingMail.created_at < before)
+        still_open = select(HumanTask.id).where(HumanTask.state == "open")
+        old = ((OutgoingMail.status != "sent") & (OutgoingMail.created_at < before)
+               & (OutgoingMail.task_id.is_(None) | OutgoingMail.task_id.not_in(still_open)))
         session.execute(update(OutgoingMail).where(
             OutgoingMail.digest_id.in_(select(OutgoingMail.id).where(old)))
             .values(digest_id=None))

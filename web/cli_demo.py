@@ -8,7 +8,6 @@ status 0, so that `make run` goes on to serve the database as it is.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -47,10 +46,10 @@ def demo_command() -> None:
     if year is None:
         click.echo("no demo year: the database changed meanwhile")
         return
-    # The invented past mails nobody; the work of the last day goes to the demo's mail sink.
-    discarded = discard_unsent(db, year.until - timedelta(days=1))
+    # The invented past mails nobody; the work still open goes to the demo's mail sink.
+    discarded = discard_unsent(db, year.until)
     click.echo(f"demo year from {year.first_day:%Y-%m-%d} up to "
                f"{year.until.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}:")
     for (key, status), count in sorted(year.counts.items()):
         click.echo(f"  {key:<24} {status:<10} {count:>3}")
-    click.echo(f"the demo's mail of before the last day is not sent ({discarded} messages)")
+    click.echo(f"the demo's mail about work already done is not sent ({discarded} messages)")
