@@ -25,7 +25,6 @@ from .clock import now
 from .errors import NotAllowed, NotFound
 from .forms import definition_form_validator
 from .holders import Person, role_holders
-from .instances import instance_data
 from .late_work import days_late
 from .models import (
     AuditEvent,
@@ -34,8 +33,10 @@ from .models import (
     ProcessInstance,
 )
 from .oversight import Oversight, may_manage_instance, may_see_instance
-from .runtime import ASSIGNEE_PROPERTY, FORM_PROPERTY, open_workflow, properties_of
+from .runtime import ASSIGNEE_PROPERTY, FORM_PROPERTY, properties_of
+from .workflow_data import current_data
 from .workflow_path import ElementRun, path_of
+from .workflow_store import read_workflow
 from .worklist import display_names, labelled
 
 FAILED = "failed"
@@ -96,7 +97,7 @@ def visible_instance(session: Session, instance_id: int,
 def instance_view(session: Session, instance_id: int, oversight: Oversight) -> InstanceView:
     """The page of one instance; NotFound or NotAllowed as ``visible_instance`` says."""
     instance = visible_instance(session, instance_id, oversight)
-    workflow = open_workflow(instance)
+    workflow = read_workflow(instance)
     events = events_of_instance(session, instance.id)
     path = path_of(workflow, instance.process_key)
     failed = _failed_element(instance, events)
@@ -108,7 +109,7 @@ def instance_view(session: Session, instance_id: int, oversight: Oversight) -> I
     task_rows = _tasks_of(session, instance.id)
     names = display_names(session, {e.actor for e in events} | {instance.started_by}
                           | {t.assignee for t in task_rows.values() if t.state == "open"})
-    data = instance_data(instance)
+    data = current_data(workflow)  # the workflow was read once, above
     shown = {k: v for k, v in data.items() if k not in hidden}
     return InstanceView(
         instance=instance, xml=instance.definition.bpmn_xml, path=path, failed_element=failed,

@@ -7,7 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, selectinload, undefer_group
 
 from . import audit
 from .calendar_events import call_off_meeting
@@ -20,11 +20,12 @@ from .limits import current_limits
 from .models import HumanTask, ProcessInstance
 from .nesting import TOO_DEEP, value_too_deep
 from .oversight import may_manage_instance, oversight_of
-from .runtime import StepFailed, advance, open_workflow, run_start_script, save, start_title
-from .spiff import STATE_FORMAT, dump_workflow, new_workflow
+from .runtime import StepFailed, advance, run_start_script, save, start_title
+from .spiff import new_workflow
 from .start_data import check_start_data, supply_timer_start
 from .timer_events import begin_at, settle_start, start_script
 from .workflow_data import current_data
+from .workflow_store import STATE_FORMAT, open_workflow, read_workflow, store_workflow
 
 STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
 
@@ -100,8 +101,9 @@ def start_failed_in(session: Session, key: str, error: StepFailed, *, title: str
                     start_event: str | None, default_title: str | None = None,
                     ) -> ProcessInstance:
     """Record an instance whose first step failed (after that step was rolled back)."""
-    instance, _workflow, _start = _create(session, key, title or default_title, data, actor,
-                                          scope, start_event)
+    instance, workflow, _start = _create(session, key, title or default_title, data, actor,
+                                         scope, start_event)
+    store_workflow(instance, workflow)  # as it was before the step that failed, for a retry
     _record_start(session, instance, actor, data)
     _mark_failed(session, instance, error, actor)
     return instance
@@ -125,11 +127,11 @@ def _create(session: Session, key: str, title: str | None, data: dict[str, Any],
         task.data.update(data)
     instance = ProcessInstance(
         definition=definition, process_key=key, title=(title or definition.name).strip(),
-        status="running", scope=scope, workflow_json=dump_workflow(workflow),
-        state_format=STATE_FORMAT, started_by=actor,
+        status="running", scope=scope, workflow_json="{}", state_format=STATE_FORMAT,
+        started_by=actor,
     )
     session.add(instance)
-    session.flush()
+    session.flush()  # its id, for the rows of its state (stored by the step that follows)
     return instance, workflow, start_spec
 
 
@@ -174,7 +176,7 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
                                    {"reason": "required"})
         workflow = open_workflow(instance)
         workflow.cancel()
-        instance.workflow_json = dump_workflow(workflow)
+        store_workflow(instance, workflow)
         instance.status, instance.ended_at, instance.next_timer_at = "cancelled", now(), None
         # Conditional, like every task transition: a task completed meanwhile stays completed.
         session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id,
@@ -187,9 +189,11 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
 
 
 def require_instance(session: Session, instance_id: int) -> ProcessInstance:
-    """One instance with its serialized workflow (for its data, or to run it)."""
+    """One instance with its serialized state, to read its workflow also once the session
+    has ended (``instance_data``)."""
     instance = session.get(ProcessInstance, instance_id,
-                           options=[undefer(ProcessInstance.workflow_json)])
+                           options=[undefer_group("state"),
+                                    selectinload(ProcessInstance.stored_tasks)])
     if instance is None:
         raise NotFound(f"no process instance {instance_id}")
     return instance
@@ -205,7 +209,6 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
     """
     instance = session.scalars(
         select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        .options(undefer(ProcessInstance.workflow_json))
         .with_for_update(key_share=True, of=ProcessInstance)
         .execution_options(populate_existing=True)).first()
     if instance is None:
@@ -220,7 +223,7 @@ def get_instance(db: Database, instance_id: int) -> ProcessInstance:
 
 def instance_data(instance: ProcessInstance) -> dict[str, Any]:
     """The data of the instance as its last completed task left it."""
-    return current_data(open_workflow(instance))
+    return current_data(read_workflow(instance))
 
 
 def list_instances(db: Database, *, process: str | None = None, status: str | None = None,

@@ -126,8 +126,13 @@ class ProcessInstance(Base):
     # The body or organisation the instance is about; scoped role assignments match it.
     scope: Mapped[str | None] = mapped_column(String(200), index=True)
     state_format: Mapped[int] = mapped_column(Integer, default=1)
-    # Deferred: read only to run the workflow (lists and task rows join instances often).
-    workflow_json: Mapped[str] = mapped_column(Text, deferred=True)
+    # The serialized state (engine/workflow_store.py): the workflow's own attributes here, its
+    # specs once at the start, each task in ``instance_task_states``. Deferred: read only to
+    # run the workflow (lists and task rows join instances often).
+    workflow_json: Mapped[str] = mapped_column(Text, deferred=True, deferred_group="state")
+    spec_json: Mapped[str | None] = mapped_column(Text, deferred=True, deferred_group="state")
+    # Changes with every saved state: a process's cached workflow is current while it matches.
+    state_token: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_timer_name: Mapped[str | None] = mapped_column(String(300))
@@ -137,6 +142,9 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    # Read only to show a workflow outside a step (``require_instance`` loads them).
+    stored_tasks: Mapped[list[StoredTask]] = relationship(
+        lazy="raise_on_sql", viewonly=True, order_by="StoredTask.position")
 
     # A year's counts per status from the index alone (PostgreSQL's INCLUDE).
     __table_args__ = (Index("ix_process_instances_started", "started_at",
@@ -149,6 +157,23 @@ Index("ix_process_instances_key_dated", ProcessInstance.process_key, ProcessInst
 # The overview reads cycles per process, newest first (engine/overview.py), in index order.
 Index("ix_process_instances_key_started", ProcessInstance.process_key,
       ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+
+
+class StoredTask(Base):
+    """One SpiffWorkflow task of an instance's serialized state: a step rewrites only the
+    tasks it changed, so its cost does not grow with the instance's history."""
+
+    __tablename__ = "instance_task_states"
+
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instances.id", ondelete="CASCADE"), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The order tasks were made in: a task is restored after its parent.
+    position: Mapped[int] = mapped_column(Integer)
+    # The (sub)workflow the task belongs to: "" for the instance's own, else the id of the
+    # task that runs the sub-process.
+    workflow: Mapped[str] = mapped_column(String(36))
+    body: Mapped[str] = mapped_column(Text)
 
 
 class HumanTask(Base):

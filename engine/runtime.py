@@ -32,10 +32,13 @@ from .forms import definition_form_validator
 from .identity import who_may_not
 from .instance_date import dated_on
 from .models import HumanTask, ProcessInstance
-from .spiff import STATE_FORMAT, dump_workflow, load_workflow, properties_of
+from .spiff import properties_of
 from .task_mail import announce_new_tasks
 from .timer_events import timer_value
 from .timer_expressions import parse_instant
+
+# open_workflow is the step's side of the store; the command modules take it from here.
+from .workflow_store import open_workflow, store_workflow  # noqa: F401
 
 MILESTONES = (StartEvent, EndEvent, IntermediateThrowEvent)
 FORM_PROPERTY = "formJsonSchemaFilename"
@@ -71,10 +74,6 @@ class AssigneeRefused(StepFailed):
     def __init__(self, message: str, element: str | None, usernames: list[str]) -> None:
         super().__init__(message, element)
         self.usernames = usernames
-
-
-def open_workflow(instance: ProcessInstance) -> BpmnWorkflow:
-    return load_workflow(instance.workflow_json)
 
 
 _step: ContextVar[tuple[Session, str | None, int | None] | None] = ContextVar(
@@ -179,8 +178,7 @@ def save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
          milestones: list[str]) -> None:
     """Store the state, derive status, stage, the day it is about and next timer, and refresh
     the task projection."""
-    instance.workflow_json = dump_workflow(workflow)
-    instance.state_format = STATE_FORMAT
+    store_workflow(instance, workflow)
     if milestones:
         instance.stage = milestones[-1]
     instance.dated_on = dated_on(workflow)

@@ -18,12 +18,12 @@ from .forms import ui_schema_name
 from .identity import list_users
 from .models import AuditEvent, HumanTask, Notification, ProcessInstance, User
 from .roles import role_catalogue
-from .runtime import open_workflow
 from .start_data import StartEventInfo, start_info
 from .tasks import inbox
 from .test_runs import OpenRun
 from .timers import UpcomingTimer, upcoming_timers
 from .workflow_path import ACTIVE, DONE, WAITING, path_of
+from .workflow_store import read_workflow
 
 # The states a test run marks (a draft's run is never cancelled by a manager).
 SHOWN = (DONE, ACTIVE, WAITING)
@@ -104,7 +104,7 @@ def element_states(instance: ProcessInstance, key: str) -> dict[str, str]:
     """Per element of the process (and of its embedded sub-processes): done, active (a task
     waits for a person, a sub-process runs) or waiting (a timer). Every task is read, not
     only the latest per element, so a path through a loop or parallel branches shows whole."""
-    return {element: run.state for element, run in path_of(open_workflow(instance), key).items()
+    return {element: run.state for element, run in path_of(read_workflow(instance), key).items()
             if run.state in SHOWN}
 
 

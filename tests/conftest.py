@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 import workflows
 import workflows.models
-from engine import deploy, identity, instances, schema, tasks
+from engine import deploy, identity, instances, schema, tasks, workflow_store
 from engine.db import Database
 from engine.models import Base, ProcessInstance
 from engine.roles import ensure_roles
@@ -37,6 +37,8 @@ def pytest_configure(config: pytest.Config) -> None:
     workflows.init_app(None)
     # Tests make many users and sign in rarely: a cheap argon2 keeps them fast.
     identity._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    # Every step of every test checks that the state it stored in parts is the whole state.
+    workflow_store.VERIFY = True
 
 
 @pytest.fixture(scope="session")
@@ -161,6 +163,17 @@ def make_user(db: Database, username: str, *roles: str, scope: str | None = None
     identity.add_user(db, username, password="password-" + username, roles=roles, scope=scope,
                       email=email)
     return username
+
+
+def data_of(db: Database, instance: ProcessInstance) -> dict:
+    """The instance's data as stored now (an instance a command returned is read again)."""
+    return instances.instance_data(instances.get_instance(db, instance.id))
+
+
+def reads_state(statement: str) -> bool:
+    """Whether an SQL statement reads an instance's serialized state (any of its parts)."""
+    return any(part in statement for part in ("workflow_json", "spec_json",
+                                              "instance_task_states"))
 
 
 def deploy_data(db: Database, *names: str, actor: str = "tester") -> list[deploy.Deployed]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import audit, instances, tasks
+from engine import audit, instances, tasks, workflow_cache
 from engine.db import Database
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from web import create_app
@@ -45,8 +45,10 @@ def test_two_lanes_to_the_end_with_a_restart_in_between(db: Database, people) ->
     tasks.claim_task(db, draft.id, people["manager"])
     tasks.complete_task(db, draft.id, people["manager"], DRAFT)
 
-    # A restart: a new application (and connection pool) on the same database.
+    # A restart: a new application (and connection pool) on the same database, and no
+    # workflow kept in the process.
     db.dispose()
+    workflow_cache.clear()
     app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "t"})
     with app.app_context():
         db2 = get_db()

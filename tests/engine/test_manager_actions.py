@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from engine import audit, identity, instances, tasks, worklist
+from engine import audit, identity, instances, tasks, workflow_cache, worklist
 from engine.clock import LOCAL_ZONE
 from engine.db import Database
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -123,6 +123,7 @@ def test_a_retry_whose_cause_remains_fails_again_cleanly(db: Database) -> None:
         broken = instances.start_instance(db, "timer_wait", actor="mia")
     with db.transaction() as session:
         session.get(ProcessInstance, broken.id).workflow_json = '{"not": "a workflow"}'
+    workflow_cache.clear()  # as after a restart: the state is read from the database
     with time_machine.travel(start + timedelta(days=2), tick=False):
         fire_due_timers(db)
         assert instances.get_instance(db, broken.id).status == "failed"

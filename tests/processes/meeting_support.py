@@ -9,7 +9,7 @@ from uuid import UUID
 from engine import deploy, instances, tasks
 from engine.db import Database
 from engine.models import HumanTask, ProcessInstance
-from engine.runtime import open_workflow
+from engine.workflow_store import read_workflow
 
 from ..conftest import BPMN, make_user
 
@@ -68,5 +68,5 @@ def data_of(db: Database, instance: ProcessInstance) -> dict[str, Any]:
 def item_of(db: Database, task: HumanTask) -> str:
     """The title of the agenda item a task of a decision inside a meeting is about."""
     instance = instances.get_instance(db, task.instance_id)
-    spiff_task = open_workflow(instance).get_task_from_id(UUID(task.spiff_task_id))
+    spiff_task = read_workflow(instance).get_task_from_id(UUID(task.spiff_task_id))
     return spiff_task.data["agendapunt"]["titel"]

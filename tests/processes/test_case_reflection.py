@@ -23,7 +23,7 @@ from workflows.subregions import (
     subregion_for,
 )
 
-from ..conftest import BPMN, make_user
+from ..conftest import BPMN, data_of, make_user
 
 DIAGRAM = BPMN / "case_reflection.bpmn"
 KEY = "case_reflection"
@@ -149,12 +149,12 @@ def test_six_quarters_are_six_instances_visiting_each_subregion_twice(
     started = [_start(db, y, q) for y, q in quarters]
     assert len({i.id for i in started}) == 6
     assert all(i.status == "running" and i.stage == "Casusreflectie gestart" for i in started)
-    visited = [instances.instance_data(i)["subregio"] for i in started]
+    visited = [data_of(db, i)["subregio"] for i in started]
     assert visited == [subregion_for(y, q) for y, q in quarters]
     assert Counter(visited) == dict.fromkeys(SUBREGIONS, 2)
     assert all(a != b for a, b in pairwise(visited))
     for instance, region in zip(started, visited, strict=True):
-        others = instances.instance_data(instance)["andere_subregios"]
+        others = data_of(db, instance)["andere_subregios"]
         assert sorted([*others, region]) == sorted(SUBREGIONS)
     inbox = tasks.inbox(db, "lars")
     assert sorted(t.instance_id for t in inbox) == sorted(i.id for i in started)

@@ -17,7 +17,8 @@ from engine.db import Database
 from engine.errors import NotAllowed
 from engine.forms import FormRejected
 from engine.models import AuditEvent, HumanTask, ProcessInstance, RoleAssignment, User
-from engine.runtime import StepFailed, open_workflow
+from engine.runtime import StepFailed
+from engine.workflow_store import read_workflow
 from workflows.portfolio import (
     PORTFOLIO_ROLE,
     Appointment,
@@ -26,7 +27,7 @@ from workflows.portfolio import (
     council_term_start,
 )
 
-from ..conftest import BPMN, make_user
+from ..conftest import BPMN, data_of, make_user
 
 DIAGRAM = BPMN / "portfolio_appointment.bpmn"
 KEY = "portfolio_appointment"
@@ -95,7 +96,7 @@ def _instance(db: Database, instance_id: int) -> ProcessInstance:
 
 def _data_of(db: Database, task: HumanTask) -> dict[str, Any]:
     """The data a task's form opens with."""
-    workflow = open_workflow(_instance(db, task.instance_id))
+    workflow = read_workflow(_instance(db, task.instance_id))
     return workflow.get_task_from_id(UUID(task.spiff_task_id)).data
 
 
@@ -135,7 +136,7 @@ def test_the_appointment_hands_the_role_over_on_the_date(db: Database, people, d
     with _at("2026-04-02"):
         instance = _start(db)
         assert instance.stage == "Gemeenteraadsverkiezingen gehouden"
-        assert instances.instance_data(instance)["einde_termijn"] == TERM_END.isoformat()
+        assert data_of(db, instance)["einde_termijn"] == TERM_END.isoformat()
         assert [t.name for t in tasks.inbox(db, "dora")] == [MAYOR_TASK]
         assert [t.name for t in tasks.inbox(db, "vince")] == [ALDERMAN_TASK]
         _appoint_mayor(db)
