@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .clock import now
@@ -144,25 +144,26 @@ def task_for(db: Database, task_id: int, username: str) -> TaskView:
 def earlier_answers(session: Session, task: HumanTask, username: str) -> list[Answer]:
     """What was filled in at the earlier steps of the task's instance, the latest time each step
     was done (a revised draft replaces the first one); of the step of ``task`` itself, the
-    personal tasks of others are left out (another member's ballot)."""
-    rows = session.execute(
-        select(AuditEvent, HumanTask)
+    personal tasks of others are left out (another member's ballot). Only those latest
+    completions are read, so a long history costs no more than a short one."""
+    # A step done by several people in person (each absent member's input) is one per person.
+    step = (HumanTask.element_id,
+            case((HumanTask.personal.is_(True), HumanTask.completed_by), else_=None))
+    latest = (
+        select(func.max(AuditEvent.id))
         .join(HumanTask, AuditEvent.task_id == HumanTask.id)
         .where(AuditEvent.instance_id == task.instance_id, AuditEvent.kind == "task_completed",
-               HumanTask.id != task.id)
-        .order_by(AuditEvent.id)).all()
-    latest: dict[tuple[str, str | None], tuple[AuditEvent, HumanTask]] = {}
-    for event, done in rows:
-        # A step done by several people in person (each absent member's input) is one per person.
-        step = (done.element_id, done.completed_by if done.personal else None)
-        if done.personal and done.element_id == task.element_id and done.completed_by != username:
-            continue
-        latest.pop(step, None)  # re-insert: the order is that of the last completion
-        latest[step] = (event, done)
-    names = display_names(session, {done.completed_by for _e, done in latest.values()})
+               HumanTask.id != task.id,
+               ~(HumanTask.personal.is_(True) & (HumanTask.element_id == task.element_id)
+                 & (HumanTask.completed_by != username)))
+        .group_by(*step))
+    rows = session.execute(
+        select(AuditEvent, HumanTask).join(HumanTask, AuditEvent.task_id == HumanTask.id)
+        .where(AuditEvent.id.in_(latest)).order_by(AuditEvent.id)).all()
+    names = display_names(session, {done.completed_by for _e, done in rows})
     return [Answer(done.name, names.get(done.completed_by or "", done.completed_by or ""),
                    done.completed_at, labelled(done, event.details.get("data") or {}))
-            for event, done in latest.values()]
+            for event, done in rows]
 
 
 def labelled(task: HumanTask | None, data: dict[str, Any]) -> list[tuple[str, Any]]:
