@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,8 +24,14 @@ from .roles import covers, held_form
 ADMIN_ROLE = "Beheerder"
 
 _hasher = PasswordHasher()
-# Verified against when the user is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user is unknown, so both failures take the same time. Made
+    at the first sign-in, not at import: hashing takes a fifth of a second, which every
+    ``govflow`` command that imports this module (and signs no one in) would wait for."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def add_user(db: Database, username: str, *, display_name: str | None = None,
@@ -204,11 +211,12 @@ def who_may_not(session: Session, usernames: Iterable[str], role: str | None,
 
 def verify_password(db: Database, username: str, password: str) -> User | None:
     """The active user with this password, or None; unknown and wrong take the same time."""
+    dummy = _dummy_hash()  # before the lookup: the first sign-in waits for it, known user or not
     with db.reading() as session:
         user = find_user(session, username)
         stored = user.password_hash if user is not None and user.is_active else None
         try:
-            _hasher.verify(stored or _DUMMY_HASH, password)
+            _hasher.verify(stored or dummy, password)
         except (VerificationError, InvalidHashError):
             return None
         return user if stored else None

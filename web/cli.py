@@ -1,39 +1,34 @@
-"""The ``govflow`` command: drive the engine from the shell (``--json`` for scripts)."""
+"""The ``govflow`` command: drive the engine from the shell (``--json`` for scripts).
+
+Starting ``govflow`` imports only click, Flask and this package's light modules: each command
+imports the engine, the domain and the schemas it uses when it runs, and a ``DatabaseCommand``
+runs in the light app (``web.database_app``). ``tests/web/test_cli_import.py`` keeps it so.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from datetime import datetime
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
-from marshmallow import Schema
-from sqlalchemy.exc import DBAPIError
 
-from engine import audit, deploy, identity, instances, manager_actions, schema, tasks, worklist
 from engine.clock import LOCAL_ZONE, today
 from engine.errors import DeploymentRejected, EngineError
-from engine.nesting import TOO_DEEP, text_too_deep
 from engine.settings import INSTANCE_PATH
-from engine.start_data import start_info
-from engine.timers import fire_due_timers, upcoming_timers
-from workflows.compliance import check_frequencies, frequency_report
-from workflows.seed import seed as seed_demo
 
-from . import create_app, schemas
+from . import cli_instances, cli_tasks
+from .cli_app import DatabaseCommand, app_for_command
 from .cli_demo import demo_command
+from .cli_io import emit, json_option
 from .cli_mail import mail_status, outbox_command
 from .cli_members import member_group, members_command
 from .cli_processes import diff_command, versions_command
 from .database import get_db
-from .mail.sender import deliver_mail
-from .scheduler import build_scheduler
-from .start_help import start_help
 
 
 class GovflowGroup(FlaskGroup):
@@ -49,47 +44,44 @@ class GovflowGroup(FlaskGroup):
         except EngineError as err:
             click.echo(f"error: {err.message}", err=True)
             ctx.exit(1)
-        except DBAPIError as err:
-            reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+        except Exception as err:
+            reason = _database_refusal(err)
+            if reason is None:
+                raise
             click.echo(f"error: the database refused ({reason}); is it running and migrated "
                        "(govflow migrate)?", err=True)
             ctx.exit(1)
 
+    # All commands are this module's: FlaskGroup would build the full app to look for the
+    # app's and plugins' commands too, for `govflow --help` and for every command looked up.
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return click.Group.get_command(self, ctx, name)
 
-@click.group(cls=GovflowGroup, create_app=create_app, add_default_commands=False,
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return click.Group.list_commands(self, ctx)
+
+
+def _database_refusal(err: Exception) -> str | None:
+    """The first line of the database's refusal, if ``err`` is one (a DBAPIError)."""
+    # Not imported at the top: SQLAlchemy would load for `govflow --help`. Nothing can have
+    # raised a DBAPIError before a command imported SQLAlchemy.
+    exc = sys.modules.get("sqlalchemy.exc")
+    if exc is None or not isinstance(err, exc.DBAPIError):
+        return None
+    return str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
+
+
+@click.group(cls=GovflowGroup, create_app=app_for_command, add_default_commands=False,
              add_version_option=False)
 def main() -> None:
     """govflow: BPMN governance processes of the care-and-safety network."""
 
 
-def _emit(value: Any, as_json: bool, schema_: Schema | None, text: Callable[[Any], str]) -> None:
-    if as_json:
-        click.echo(json.dumps(schema_.dump(value) if schema_ else value, indent=2,
-                              ensure_ascii=False))
-    else:
-        click.echo(text(value))
-
-
-def _parse_json(raw: str | None) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    if text_too_deep(raw):  # before the parser, which recurses per level
-        raise click.BadParameter(f"the JSON is {TOO_DEEP}", param_hint="'--data'")
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise click.BadParameter(f"not valid JSON: {err.msg} (column {err.colno})",
-                                 param_hint="'--data'") from err
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-actor_option = click.option("--as", "actor", required=True, metavar="USER",
-                            help="The user who does this.")
-
-
-@main.command()
+@main.command(cls=DatabaseCommand)
 def migrate() -> None:
     """Bring the database to the newest schema."""
+    from engine import schema
+
     schema.upgrade(get_db())
     click.echo("database is up to date")
 
@@ -102,12 +94,16 @@ def migrate() -> None:
 def deploy_command(paths: tuple[Path, ...], actor: str | None, note: str | None,
                    as_json: bool) -> None:
     """Validate and deploy diagrams (default: the bpmn/ folder)."""
+    from engine import deploy
+
+    from . import schemas
+
     targets = list(paths) or [Path(current_app.config["BPMN_PATH"])]
     if not paths and not any(targets[0].glob("*.bpmn")):
         click.echo(f"no diagrams in {targets[0]}: nothing to deploy")
         return
     result = deploy.deploy(get_db(), targets, actor, note=note)
-    _emit(result, as_json, schemas.DeployedSchema(many=True), lambda rows: "\n".join(
+    emit(result, as_json, schemas.DeployedSchema(many=True), lambda rows: "\n".join(
         f"{r.key}: version {r.version} ({r.status})" for r in rows))
 
 
@@ -115,181 +111,24 @@ def deploy_command(paths: tuple[Path, ...], actor: str | None, note: str | None,
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Run the checks of a deployment on FILES without deploying."""
+    from engine import deploy
+
     drafts = deploy.validate_files(get_db(), list(files))
     for draft in drafts:
         click.echo(f"{draft.source_name}: process {draft.key} is valid")
 
 
-@main.command()
-@click.argument("key")
-@click.option("--title", help="A title that tells this instance apart (e.g. 'Begroting 2027').")
-@click.option("--data", help="Initial data as a JSON object (see --help-data).")
-@click.option("--scope", help="The body or organisation the instance is about.")
-@click.option("--start-event", metavar="ID",
-              help="Start at this timer start event (default: the plain start event).")
-@click.option("--as", "actor", metavar="USER", help="The user who starts it (required).")
-@click.option("--help-data", is_flag=True, help="Show what data the process needs, and stop.")
-@json_option
-def start(key: str, title: str | None, data: str | None, scope: str | None,
-          start_event: str | None, actor: str | None, help_data: bool, as_json: bool) -> None:
-    """Start a new instance of process KEY."""
-    if help_data:
-        click.echo(start_help(start_info(get_db(), key)))
-        return
-    if actor is None:
-        raise click.UsageError("Missing option '--as'.")
-    instance = instances.start_instance(get_db(), key, title=title, data=_parse_json(data),
-                                        actor=actor, scope=scope, start_event=start_event)
-    if instance.status == "failed":  # recorded, so that it can be seen and repaired
-        click.echo(f"error: instance {instance.id} of {key} failed at its start: "
-                   f"{instance.error}", err=True)
-        raise SystemExit(1)
-    _emit(instance, as_json, schemas.InstanceSchema(), lambda i: (
-        f"started instance {i.id} of {i.process_key} (version {i.definition.version}): "
-        f"{i.status}"))
-
-
-@main.command("instances")
-@click.option("--process", help="Only instances of this process key.")
-@click.option("--status", type=click.Choice(instances.STATUSES))
-@json_option
-def list_instances(process: str | None, status: str | None, as_json: bool) -> None:
-    """List process instances, newest first."""
-    rows = instances.list_instances(get_db(), process=process, status=status)
-    _emit(rows, as_json, schemas.InstanceSchema(many=True), lambda rows: "\n".join(
-        f"{i.id:>5}  {i.status:<9}  {i.process_key} v{i.definition.version}  {i.title}"
-        + (f"  [{i.stage}]" if i.stage else "") for i in rows) or "no instances")
-
-
-@main.command()
-@click.argument("instance_id", type=int)
-@json_option
-def show(instance_id: int, as_json: bool) -> None:
-    """Show one instance with its open tasks and data."""
-    db = get_db()
-    instance = instances.get_instance(db, instance_id)
-    payload = schemas.InstanceSchema().dump(instance)
-    payload["data"] = instances.instance_data(instance)
-    payload["tasks"] = schemas.TaskSchema(many=True).dump(tasks.tasks_of_instance(db, instance_id))
-    _emit(payload, as_json, None, _show_text)
-
-
-def _local(iso: str) -> str:
-    return f"{datetime.fromisoformat(iso).astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}"
-
-
-def _show_text(p: dict[str, Any]) -> str:
-    lines = [f"instance {p['id']}: {p['title']}",
-             f"  process  {p['process']} version {p['version']}",
-             f"  status   {p['status']}" + (f" — {p['error']}" if p["error"] else ""),
-             f"  stage    {p['stage'] or '-'}",
-             f"  started  {_local(p['started_at'])} by {p['started_by'] or 'the system'}"]
-    lines += [f"  task {t['id']:>5}  {t['state']:<9}  {t['name']}  ({t['role']})"
-              for t in p["tasks"]]
-    return "\n".join(lines)
-
-
-@main.command("tasks")
-@actor_option
-@json_option
-def list_tasks(actor: str, as_json: bool) -> None:
-    """The inbox of USER: tasks claimed by them and open tasks of their roles."""
-    rows = tasks.inbox(get_db(), actor)
-    _emit(rows, as_json, schemas.TaskSchema(many=True), lambda rows: "\n".join(
-        f"{t.id:>5}  {('claimed' if t.assignee else 'open'):<8} {t.name}  ({t.role})  "
-        f"— instance {t.instance_id}: {t.instance.title}" for t in rows) or "no tasks")
-
-
-def _task_text(verb: str) -> Callable[[Any], str]:
-    return lambda t: f'task {t.id} "{t.name}" {verb}'
-
-
-@main.command()
-@click.argument("task_id", type=int)
-@actor_option
-@json_option
-def claim(task_id: int, actor: str, as_json: bool) -> None:
-    """Claim a task."""
-    _emit(tasks.claim_task(get_db(), task_id, actor), as_json, schemas.TaskSchema(),
-          _task_text(f"claimed by {actor}"))
-
-
-@main.command()
-@click.argument("task_id", type=int)
-@actor_option
-@json_option
-def unclaim(task_id: int, actor: str, as_json: bool) -> None:
-    """Give a claimed task back to its role."""
-    _emit(tasks.unclaim_task(get_db(), task_id, actor), as_json, schemas.TaskSchema(),
-          _task_text("is open again"))
-
-
-@main.command()
-@click.argument("instance_id", type=int)
-@actor_option
-@json_option
-def retry(instance_id: int, actor: str, as_json: bool) -> None:
-    """Run the failed step of a failed instance again, once its cause is fixed."""
-    instance = manager_actions.retry_instance(get_db(), instance_id, actor)
-    _emit(instance, as_json, schemas.InstanceSchema(),
-          lambda i: f"instance {i.id} retried: {i.status}")
-
-
-@main.command("hand-over")
-@click.argument("task_id", type=int)
-@click.option("--to", "to", required=True, metavar="USER", help="Who gets the task.")
-@click.option("--reason", help="Why (kept in the audit trail).")
-@actor_option
-@json_option
-def hand_over(task_id: int, to: str, reason: str | None, actor: str, as_json: bool) -> None:
-    """Hand a task to another person who holds its role (a manager of the instance)."""
-    _emit(manager_actions.hand_over_task(get_db(), task_id, to, actor, reason), as_json,
-          schemas.TaskSchema(), _task_text(f"handed over to {to}"))
-
-
-@main.command()
-@click.argument("task_id", type=int)
-@click.option("--data", help="The form's answers as a JSON object.")
-@actor_option
-@json_option
-def complete(task_id: int, data: str | None, actor: str, as_json: bool) -> None:
-    """Complete a task."""
-    task = tasks.complete_task(get_db(), task_id, actor, _parse_json(data))
-    _emit(task, as_json, schemas.TaskSchema(), _task_text(f"completed by {actor}"))
-
-
-@main.command()
-@click.argument("instance_id", type=int)
-@click.option("--reason", help="Why the instance is stopped (kept in the audit trail).")
-@actor_option
-@json_option
-def cancel(instance_id: int, reason: str | None, actor: str, as_json: bool) -> None:
-    """Cancel an instance and its open tasks."""
-    instance = instances.cancel_instance(get_db(), instance_id, actor, reason)
-    _emit(instance, as_json, schemas.InstanceSchema(), lambda i: f"instance {i.id} cancelled")
-
-
-@main.command("audit")
-@click.argument("instance_id", type=int)
-@json_option
-def audit_command(instance_id: int, as_json: bool) -> None:
-    """The audit trail of an instance: who did what, when."""
-    db = get_db()
-    with db.reading() as session:
-        instances.require_instance(session, instance_id)
-        events = audit.events_of_instance(session, instance_id)
-    _emit(events, as_json, schemas.AuditEventSchema(many=True), lambda rows: "\n".join(
-        f"{e.at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M:%S}  {e.actor or 'system':<20} {e.kind}"
-        + (f"  task {e.task_id}" if e.task_id else "") for e in rows))
-
-
-@main.command("users")
+@main.command("users", cls=DatabaseCommand)
 @json_option
 def list_users(as_json: bool) -> None:
     """List users and their roles."""
+    from engine import identity
+
+    from . import schemas
+
     with get_db().reading() as session:
         rows = identity.list_users(session)
-        _emit(rows, as_json, schemas.UserSchema(many=True), lambda rows: "\n".join(
+        emit(rows, as_json, schemas.UserSchema(many=True), lambda rows: "\n".join(
             f"{u.username:<32} {', '.join(_held(u))}" for u in rows) or "no users")
 
 
@@ -316,6 +155,8 @@ def user() -> None:
 def user_add(username: str, roles: tuple[str, ...], scope: str | None, password: str | None,
              display_name: str | None, email: str | None) -> None:
     """Add a user holding ROLE from today."""
+    from engine import identity
+
     created, secret = identity.add_user(get_db(), username, display_name=display_name,
                                         email=email, password=password, roles=roles,
                                         scope=scope, actor="cli")
@@ -327,6 +168,8 @@ def user_add(username: str, roles: tuple[str, ...], scope: str | None, password:
 @main.command()
 def seed() -> None:
     """Create the role catalogue and the demo users (idempotent)."""
+    from workflows.seed import seed as seed_demo
+
     password = current_app.config["DEMO_PASSWORD"]
     rows = seed_demo(get_db(), password)
     click.echo(f"demo logins (password for all: {password}):")
@@ -345,6 +188,8 @@ def seed() -> None:
 def serve(host: str, port: int, scheduler: bool, mail_sink: bool) -> None:
     """Serve the web application (and the scheduler)."""
     from waitress import serve as waitress_serve
+
+    from .scheduler import build_scheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if mail_sink:
@@ -370,6 +215,11 @@ def serve(host: str, port: int, scheduler: bool, mail_sink: bool) -> None:
 @click.option("--once", is_flag=True, help="Fire what is due now and stop.")
 def scheduler_command(interval: int | None, once: bool) -> None:
     """Fire due timers every N seconds (several schedulers may share one PostgreSQL)."""
+    from engine.timers import fire_due_timers
+
+    from .mail.sender import deliver_mail
+    from .scheduler import build_scheduler
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("spiff").setLevel(logging.WARNING)  # a line per task state otherwise
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -385,28 +235,21 @@ def scheduler_command(interval: int | None, once: bool) -> None:
     build_scheduler(get_db(), seconds, blocking=True, app=app).start()
 
 
-@main.command("timers")
+@main.command("timers", cls=DatabaseCommand)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @json_option
 def timers_command(limit: int, as_json: bool) -> None:
     """List what the scheduler fires next: cycle starts and the timers instances wait on."""
+    from engine.timers import upcoming_timers
+
+    from . import schemas
+
     rows = upcoming_timers(get_db(), limit)
-    _emit(rows, as_json, schemas.UpcomingTimerSchema(many=True), lambda rows: "\n".join(
+    emit(rows, as_json, schemas.UpcomingTimerSchema(many=True), lambda rows: "\n".join(
         f"{t.due_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}  {t.kind:<5}  {t.process_key:<22} "
         + (f"new instance at \"{t.name}\"" if t.kind == "start"
            else f"instance {t.instance_id} ({t.title}): \"{t.name}\"")
         + (f"  [{t.scope}]" if t.scope else "") for t in rows) or "no timers")
-
-
-@main.command("notifications")
-@actor_option
-@json_option
-def notifications_command(actor: str, as_json: bool) -> None:
-    """Reminders and escalations for USER of the last 30 days, newest first."""
-    rows = worklist.my_notifications(get_db(), actor, limit=50)
-    _emit(rows, as_json, schemas.NotificationSchema(many=True), lambda rows: "\n".join(
-        f"{n.created_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}  {n.kind:<10}  {n.message}"
-        + (f"  (task {n.task_id})" if n.task_id else "") for n in rows) or "no notifications")
 
 
 @main.command("compliance")
@@ -417,6 +260,8 @@ def notifications_command(actor: str, as_json: bool) -> None:
 @json_option
 def compliance_command(year: int | None, check: bool, as_json: bool) -> None:
     """Meetings held per body in a year versus the minimum (MTG-1..MTG-4)."""
+    from workflows.compliance import check_frequencies, frequency_report
+
     db = get_db()
     started = check_frequencies(db, year) if check else []
     rows = frequency_report(db, year)
@@ -434,9 +279,11 @@ def compliance_command(year: int | None, check: bool, as_json: bool) -> None:
         click.echo(f"started instance {instance_id}: a task for the secretary")
 
 
-main.add_command(members_command)
-main.add_command(member_group)
-main.add_command(versions_command)
-main.add_command(diff_command)
-main.add_command(demo_command)
-main.add_command(outbox_command)
+for command in (
+    cli_instances.start, cli_instances.list_instances, cli_instances.show, cli_instances.retry,
+    cli_instances.cancel, cli_instances.audit_command,
+    cli_tasks.list_tasks, cli_tasks.claim, cli_tasks.unclaim, cli_tasks.hand_over,
+    cli_tasks.complete, cli_tasks.notifications_command,
+    members_command, member_group, versions_command, diff_command, demo_command, outbox_command,
+):
+    main.add_command(command)

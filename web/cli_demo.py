@@ -15,9 +15,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from engine.clock import LOCAL_ZONE
-from engine.mail_queue import discard_unsent
 from engine.settings import INSTANCE_PATH
-from workflows.demo_year import refusal, seed_demo_year
 
 from .database import get_db
 
@@ -31,6 +29,10 @@ def own_database(url: str) -> bool:
 @with_appcontext
 def demo_command() -> None:
     """Seed a demo year up to now into a new database (idempotent; `make run` calls it)."""
+    # Imported here, not for `govflow` to start: the demo year brings the whole engine.
+    from engine.mail_queue import discard_unsent
+    from workflows.demo_year import refusal, seed_demo_year
+
     if not own_database(current_app.config["DATABASE_URL"]):
         click.echo("no demo year: DATABASE_URL names a database of its own, which the demo "
                    "never touches")

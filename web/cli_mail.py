@@ -8,13 +8,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine.mail_queue import latest_mail, outbox_counts
-
+from .cli_app import DatabaseCommand
 from .database import get_db
-from .mail.smtp import SmtpSettings
 
 
 def mail_status(config: dict[str, object]) -> str:
+    from .mail.smtp import SmtpSettings  # smtplib and ssl: only for the commands that say this
+
     settings = SmtpSettings.from_config(config)
     if settings is None:
         return ("mail: no SMTP server is set (GOVFLOW_SMTP_HOST); mail waits in the outbox "
@@ -23,12 +23,14 @@ def mail_status(config: dict[str, object]) -> str:
     return f"mail: sent through {settings.host}:{settings.port}{tls} from {settings.sender}"
 
 
-@click.command("outbox")
+@click.command("outbox", cls=DatabaseCommand)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @with_appcontext
 def outbox_command(limit: int, as_json: bool) -> None:
     """Count the mail per state and list the latest messages."""
+    from engine.mail_queue import latest_mail, outbox_counts
+
     with get_db().reading() as session:
         counts = outbox_counts(session)
         rows = latest_mail(session, limit)

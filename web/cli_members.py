@@ -8,16 +8,35 @@ from datetime import date
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from workflows import membership
-from workflows.bodies import BODIES
-from workflows.catalogue import BODY_ROLES, MEMBER
-
+from .cli_app import DatabaseCommand
+from .cli_lazy import LazyChoice, LazyDefault
 from .database import get_db
 
-body_option = click.option("--body", "code", required=True, type=click.Choice(list(BODIES)),
+
+# The domain (workflows/) is imported when a command runs or shows its help, not for `govflow`
+# to start: importing any of its modules imports SpiffWorkflow (workflows/__init__.py).
+def _body_codes() -> list[str]:
+    from workflows.bodies import BODIES
+
+    return list(BODIES)
+
+
+def _body_roles() -> tuple[str, ...]:
+    from workflows.catalogue import BODY_ROLES
+
+    return BODY_ROLES
+
+
+def _member() -> str:
+    from workflows.catalogue import MEMBER
+
+    return MEMBER
+
+
+body_option = click.option("--body", "code", required=True, type=LazyChoice(_body_codes),
                            help="The body's code.")
-role_option = click.option("--role", default=MEMBER, show_default=True,
-                           type=click.Choice(BODY_ROLES), help="The role in the body.")
+role_option = click.option("--role", default=LazyDefault(_member), show_default=True,
+                           type=LazyChoice(_body_roles), help="The role in the body.")
 
 
 class IsoDate(click.ParamType):
@@ -33,13 +52,15 @@ class IsoDate(click.ParamType):
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 
-@click.command("members")
+@click.command("members", cls=DatabaseCommand)
 @with_appcontext
-@click.option("--body", "code", type=click.Choice(list(BODIES)), help="Only this body.")
+@click.option("--body", "code", type=LazyChoice(_body_codes), help="Only this body.")
 @click.option("--on", "day", type=IsoDate(), help="Held on this day (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def members_command(code: str | None, day: date | None, as_json: bool) -> None:
     """Who is chair, secretary or member of each body."""
+    from workflows import membership
+
     with get_db().reading() as session:
         rows = membership.memberships(session, code, day)
     if as_json:
@@ -68,6 +89,8 @@ def member_group() -> None:
 def member_add(username: str, code: str, role: str, valid_from: date | None,
                valid_until: date | None) -> None:
     """USERNAME becomes ROLE of the body."""
+    from workflows import membership
+
     held = membership.add_member(get_db(), username, code, role, valid_from=valid_from,
                                  valid_until=valid_until, actor="cli")
     until = f" until {held.valid_until.isoformat()}" if held.valid_until else ""
@@ -81,6 +104,8 @@ def member_add(username: str, code: str, role: str, valid_from: date | None,
 @click.option("--last-day", type=IsoDate(), help="The last day it holds (default: today).")
 def member_end(username: str, code: str, role: str, last_day: date | None) -> None:
     """USERNAME is ROLE of the body no longer after the last day."""
+    from workflows import membership
+
     ended = membership.end_membership(get_db(), username, code, role, last_day=last_day,
                                       actor="cli")
     assert ended.valid_until is not None

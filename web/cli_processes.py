@@ -4,30 +4,46 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
-from engine import versions
-from engine.changes import Change
 from engine.clock import LOCAL_ZONE
 from engine.errors import NotFound
 
+from .cli_app import DatabaseCommand
+from .cli_lazy import LazyChoice, LazyDefault
 from .database import get_db
-from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .processes.diff_text import Line, lines, moved_lines
+
+if TYPE_CHECKING:  # the engine's diff and the pages' texts are imported by the commands
+    from engine.changes import Change
+
+    from .processes.diff_text import Line
 
 
-@click.command("versions")
+# web.i18n imports Babel, which only `govflow diff` needs.
+def _languages() -> list[str]:
+    from .i18n import LANGUAGES
+
+    return list(LANGUAGES)
+
+
+def _default_language() -> str:
+    from .i18n import DEFAULT_LANGUAGE
+
+    return DEFAULT_LANGUAGE
+
+
+@click.command("versions", cls=DatabaseCommand)
 @with_appcontext
 @click.argument("key")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def versions_command(key: str, as_json: bool) -> None:
     """List the versions of process KEY, newest first: when, by whom, the change note and the
     instances that still run on each."""
+    from engine import versions
+
     rows: list[versions.VersionRow] = []
     with get_db().reading() as session:
         before = None
@@ -62,11 +78,18 @@ def versions_command(key: str, as_json: bool) -> None:
 @click.argument("old", type=int)
 @click.argument("new", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.option("--language", type=click.Choice(list(LANGUAGES)), default=DEFAULT_LANGUAGE,
+@click.option("--language", type=LazyChoice(_languages), default=LazyDefault(_default_language),
               show_default=True, help="The language of the sentences.")
 def diff_command(key: str, old: int, new: int, as_json: bool, language: str) -> None:
     """Print what changed in process KEY from version OLD to version NEW, one line per change,
     as the diff page lists it; what only moved on the drawing comes last."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from engine import versions
+
+    from .processes.diff_text import lines, moved_lines
+
     with get_db().reading() as session:
         diff = versions.compare_versions(session, key, old, new).diff
     with force_locale(language):
@@ -90,6 +113,8 @@ def diff_command(key: str, old: int, new: int, as_json: bool, language: str) -> 
 
 
 def _echo_line(line: Line, old: int, new: int) -> None:
+    from flask_babel import gettext as _
+
     click.echo(line.text)
     if line.old is not None or line.new is not None:
         for version, value in ((old, line.old), (new, line.new)):

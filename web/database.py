@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app
 
-from engine.db import Database
+if TYPE_CHECKING:  # imported in init_app: SQLAlchemy is not needed to start `govflow --help`
+    from engine.db import Database
 
 _KEY = "govflow.db"
 
 
 def init_app(app: Flask) -> None:
+    from engine.db import Database
+
     app.extensions[_KEY] = Database(app.config["DATABASE_URL"])
 
 
