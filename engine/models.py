@@ -161,9 +161,15 @@ Index("ix_process_instances_key_started", ProcessInstance.process_key,
 
 class StoredTask(Base):
     """One SpiffWorkflow task of an instance's serialized state: a step rewrites only the
-    tasks it changed, so its cost does not grow with the instance's history."""
+    tasks it changed, so its cost does not grow with the instance's history. Finished history
+    that no step needs any more is ``archived``: kept for the record (the path on the diagram),
+    left out of the workflow a step runs."""
 
     __tablename__ = "instance_task_states"
+    # A step reads the live tasks only, in the order they were made.
+    __table_args__ = (Index("ix_instance_task_states_live", "instance_id", "position",
+                            postgresql_where=text("archived = false"),
+                            sqlite_where=text("archived = 0")),)
 
     instance_id: Mapped[int] = mapped_column(
         ForeignKey("process_instances.id", ondelete="CASCADE"), primary_key=True)
@@ -174,6 +180,7 @@ class StoredTask(Base):
     # task that runs the sub-process.
     workflow: Mapped[str] = mapped_column(String(36))
     body: Mapped[str] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class HumanTask(Base):

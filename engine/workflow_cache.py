@@ -15,8 +15,9 @@ from threading import Lock
 from typing import Any
 from uuid import UUID
 
-# A workflow deep in its history takes a few MB; a process keeps the most recently used.
-CAPACITY = 64
+# A workflow holds at most a few hundred tasks (engine.workflow_history), some hundred KB;
+# a process keeps the most recently used.
+CAPACITY = 256
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Stored:
 
     tasks: dict[UUID, tuple[int, float]] = field(default_factory=dict)
     next_position: int = 0
+    # Finished sub-processes archived with the history, as stored (engine.state_parts).
+    archived_subprocesses: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

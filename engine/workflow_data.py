@@ -15,6 +15,12 @@ def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
 
 
 def _last_task_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    latest = latest_completed(workflow)
+    return dict(latest.data) if latest is not None else {}
+
+
+def latest_completed(workflow: BpmnWorkflow) -> Any | None:
+    """The task whose data is the instance's: its latest completed BPMN element."""
     # The instance's own tasks: not those inside a called process, nor the single instances
     # of a multi-instance task (their results are merged into the task that holds them).
     # Only BPMN elements: SpiffWorkflow's own joins and splits carry no data of their own.
@@ -27,4 +33,4 @@ def _last_task_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     # lists a task after the ones it follows, so the later position wins a tie.
     latest = max(enumerate(done), key=lambda pair: (pair[1].last_state_change, pair[0]),
                  default=None)
-    return dict(latest[1].data) if latest is not None else {}
+    return latest[1] if latest is not None else None

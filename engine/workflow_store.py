@@ -1,7 +1,7 @@
 """The serialized state of an instance, stored so that a step's cost does not grow with history.
 
 SpiffWorkflow keeps every task an instance ever had. Format 2 of the state (``STATE_FORMAT``)
-splits SpiffWorkflow's own serialization into three parts:
+keeps SpiffWorkflow's own serialization in parts (``engine.state_parts``):
 
 - ``process_instances.spec_json``: the specs of the process and what it calls, written once;
 - ``process_instances.workflow_json``: the workflow's own attributes, without tasks or specs;
@@ -9,31 +9,39 @@ splits SpiffWorkflow's own serialization into three parts:
 
 A save rewrites the rows of the tasks the step changed (any task not yet finished, any task
 whose state changed, and the children of a rewritten task, whose data is kept as a change
-against their parent's), adds the new ones and deletes the ones SpiffWorkflow dropped. With
-the deserialized workflow kept per process (``workflow_cache``) a step reads nothing of the
-history either. Loading joins the parts back into SpiffWorkflow's own dictionary, so its
-serializer and its version migrations do the rest.
+against their parent's), adds the new ones and deletes the ones SpiffWorkflow dropped. The
+finished history no step needs is archived (``engine.workflow_history``). With the workflow
+kept per process between steps (``engine.workflow_cache``) a step reads nothing of the
+history either.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, delete, event, insert, select, update
+from sqlalchemy import bindparam, delete, event, false, insert, select, update
 from sqlalchemy.orm import Session, object_session
 
-from . import workflow_cache
+from . import workflow_cache, workflow_history
 from .models import ProcessInstance, StoredTask
 from .spiff import SERIALIZER, current_script_engine
+from .state_parts import (
+    Row,
+    attributes_of,
+    encoding,
+    join_parts,
+    specs_of,
+    subprocess_attributes,
+    task_body,
+    workflows_of,
+)
 from .workflow_cache import Entry, Stored
 
 STATE_FORMAT = 2
-TOP = ""  # the ``workflow`` of the instance's own tasks
 # A step's loaded workflows by instance id, and the cache entries to make once it commits.
 _LOADED = "govflow_loaded_workflows"
 _PUTS = "govflow_cache_puts"
@@ -44,37 +52,28 @@ VERIFY = False
 
 def open_workflow(instance: ProcessInstance) -> BpmnWorkflow:
     """The instance's workflow, to run a step on and then ``store_workflow``: the cached one
-    when it is current, else read from the database."""
+    when it is current, else its live tasks read from the database."""
     session = _session_of(instance)
     entry = workflow_cache.take(instance.id, instance.state_token)
     if entry is None:
-        rows = session.execute(
-            select(StoredTask.task_id, StoredTask.workflow, StoredTask.position,
-                   StoredTask.body)
-            .where(StoredTask.instance_id == instance.id)
-            .order_by(StoredTask.position)).all()
-        entry = _restore(instance, rows)
+        entry = _restore(instance, _rows(session, instance.id, live=True), history=False)
     entry.workflow.script_engine = current_script_engine()
     session.info.setdefault(_LOADED, {})[instance.id] = entry.stored
     return entry.workflow
 
 
 def read_workflow(instance: ProcessInstance) -> BpmnWorkflow:
-    """The instance's workflow to look at, not to change; read from the database. A detached
-    instance needs its ``stored_tasks`` loaded (``engine.instances.require_instance``)."""
+    """The instance's workflow with its whole history (archived tasks too), to look at, not
+    to run. A detached instance needs its ``stored_tasks`` loaded (``require_instance``)."""
     session = object_session(instance)
-    if session is None and "stored_tasks" not in instance.__dict__:
+    if "stored_tasks" in instance.__dict__:
+        rows = [(t.task_id, t.workflow, t.body) for t in instance.stored_tasks]
+    elif session is not None:
+        rows = _rows(session, instance.id, live=False)
+    else:
         raise RuntimeError(f"instance {instance.id} was read without its state: read it with "
                            "engine.instances.get_instance to see its workflow")
-    if session is None or "stored_tasks" in instance.__dict__:
-        rows = [(t.task_id, t.workflow, t.position, t.body) for t in instance.stored_tasks]
-    else:
-        rows = session.execute(
-            select(StoredTask.task_id, StoredTask.workflow, StoredTask.position,
-                   StoredTask.body)
-            .where(StoredTask.instance_id == instance.id)
-            .order_by(StoredTask.position)).all()
-    workflow = _restore(instance, rows).workflow
+    workflow = _restore(instance, rows, history=True).workflow
     workflow.script_engine = current_script_engine()
     return workflow
 
@@ -86,10 +85,12 @@ def store_workflow(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     session = _session_of(instance)
     stored = session.info.get(_LOADED, {}).pop(instance.id, None) or Stored()
     if instance.spec_json is None:
-        instance.spec_json = _dumps(_specs(workflow))
+        instance.spec_json = specs_of(workflow)
     changed, added, gone = _changed_tasks(workflow, stored)
     _write_rows(session, instance.id, changed, added, gone)
-    instance.workflow_json = _dumps(_attributes(workflow))
+    _archive_history(session, instance.id, workflow, stored)
+    instance.workflow_json = attributes_of(workflow, stored.archived_subprocesses,
+                                           stored.next_position)
     instance.state_format = STATE_FORMAT
     instance.state_token = token = uuid4().hex
     session.info.setdefault(_PUTS, []).append((instance.id, token, Entry(workflow, stored)))
@@ -104,10 +105,23 @@ def _session_of(instance: ProcessInstance) -> Session:
     return session
 
 
-def _workflows(workflow: BpmnWorkflow) -> Iterator[tuple[str, Any]]:
-    yield TOP, workflow
-    for task_id, subprocess in workflow.subprocesses.items():
-        yield str(task_id), subprocess
+def _rows(session: Session, instance_id: int, *, live: bool) -> list[Row]:
+    query = (select(StoredTask.task_id, StoredTask.workflow, StoredTask.body)
+             .where(StoredTask.instance_id == instance_id).order_by(StoredTask.position))
+    if live:
+        query = query.where(StoredTask.archived == false())
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def _restore(instance: ProcessInstance, rows: list[Row], *, history: bool) -> Entry:
+    whole, archived, next_position = join_parts(instance.workflow_json, instance.spec_json,
+                                                rows, history=history)
+    workflow = SERIALIZER.from_dict(whole)
+    stored = Stored(next_position=next_position, archived_subprocesses=archived)
+    for _owner, sub in workflows_of(workflow):
+        stored.tasks.update({task.id: (task.state, task.last_state_change)
+                             for task in sub.tasks.values()})
+    return Entry(workflow, stored)
 
 
 def _changed_tasks(workflow: BpmnWorkflow, stored: Stored
@@ -118,8 +132,8 @@ def _changed_tasks(workflow: BpmnWorkflow, stored: Stored
     added: list[dict[str, Any]] = []
     rewritten: set[UUID] = set()
     present: set[UUID] = set()
-    with _encoding():
-        for owner, sub in _workflows(workflow):
+    with encoding():
+        for owner, sub in workflows_of(workflow):
             for task in sub.tasks.values():  # the order they were made in: parents first
                 present.add(task.id)
                 seen = stored.tasks.get(task.id)
@@ -128,8 +142,7 @@ def _changed_tasks(workflow: BpmnWorkflow, stored: Stored
                         and task._parent not in rewritten):
                     continue
                 rewritten.add(task.id)
-                row = {"t": str(task.id), "b": json.dumps(
-                    SERIALIZER.registry.convert(task), cls=SERIALIZER._encoder_cls)}
+                row = {"t": str(task.id), "b": task_body(task)}
                 if seen is None:
                     row.update(p=stored.next_position, w=owner)
                     stored.next_position += 1
@@ -154,87 +167,51 @@ def _write_rows(session: Session, instance_id: int, changed: list[dict[str, Any]
     if added:
         session.execute(insert(table).values(
             instance_id=instance_id, task_id=bindparam("t"), position=bindparam("p"),
-            workflow=bindparam("w"), body=bindparam("b")), added)
+            workflow=bindparam("w"), body=bindparam("b"), archived=False), added)
     if gone:
         session.execute(delete(table).where(table.c.instance_id == instance_id,
                                             table.c.task_id.in_(gone)))
 
 
-class _encoding:
-    """SpiffWorkflow's registry in the mode its JSON encoder expects (as ``serialize_json``)."""
-
-    def __enter__(self) -> None:
-        SERIALIZER.registry._encoder_mode = True
-
-    def __exit__(self, *_exc: object) -> None:
-        SERIALIZER.registry._encoder_mode = False
-
-
-def _specs(workflow: BpmnWorkflow) -> dict[str, Any]:
-    with _encoding():
-        return {"spec": SERIALIZER.registry.convert(workflow.spec),
-                "subprocess_specs": {name: SERIALIZER.registry.convert(spec)
-                                     for name, spec in workflow.subprocess_specs.items()}}
-
-
-def _attributes(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """SpiffWorkflow's serialization of the workflow without its tasks and specs: those are
-    left out of the converter's reach for the moment (it passes None through unchanged)."""
-    held = [(sub, sub.tasks) for _owner, sub in _workflows(workflow)]
-    spec, subprocess_specs = workflow.spec, workflow.subprocess_specs
-    try:
-        for sub, _tasks in held:
-            sub.tasks = {}
-        workflow.spec, workflow.subprocess_specs = None, {}
-        with _encoding():
-            attributes = SERIALIZER.registry.convert(workflow)
-    finally:
-        workflow.spec, workflow.subprocess_specs = spec, subprocess_specs
-        for sub, tasks in held:
-            sub.tasks = tasks
-    del attributes["spec"], attributes["subprocess_specs"], attributes["tasks"]
-    for sub in attributes["subprocesses"].values():
-        del sub["tasks"]
-    attributes[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
-    return attributes
-
-
-def _dumps(value: dict[str, Any]) -> str:
-    with _encoding():
-        return json.dumps(value, cls=SERIALIZER._encoder_cls)
-
-
-def _restore(instance: ProcessInstance, rows: Any) -> Entry:
-    """The workflow from its three parts (``rows``: task id, workflow, position, body)."""
-    whole = json.loads(instance.workflow_json)
-    whole.update(json.loads(instance.spec_json or "{}"))
-    tasks: dict[str, dict[str, Any]] = {TOP: {}}
-    tasks.update({owner: {} for owner in whole["subprocesses"]})
-    stored = Stored()
-    for task_id, owner, position, body in rows:
-        tasks[owner][task_id] = json.loads(body)
-        stored.next_position = max(stored.next_position, position + 1)
-    whole["tasks"] = tasks[TOP]
-    for owner, sub in whole["subprocesses"].items():
-        sub["tasks"] = tasks[owner]
-    SERIALIZER.migrate(whole)
-    workflow = SERIALIZER.from_dict(whole)
-    for _owner, sub in _workflows(workflow):
-        stored.tasks.update({task.id: (task.state, task.last_state_change)
-                             for task in sub.tasks.values()})
-    return Entry(workflow, stored)
+def _archive_history(session: Session, instance_id: int, workflow: BpmnWorkflow,
+                     stored: Stored) -> None:
+    """Mark the finished history taken out of the workflow archived (its rows were written
+    above), and rewrite the new root, which now has no parent."""
+    limit = 0 if VERIFY else workflow_history.PRUNE_ABOVE  # tests prune at every step
+    out, subprocesses, root = workflow_history.prune_history(workflow, limit)
+    if root is None:
+        return
+    for task in out:
+        stored.tasks.pop(task.id, None)
+    stored.archived_subprocesses.update(
+        {task_id: subprocess_attributes(sub) for task_id, sub in subprocesses.items()})
+    table = StoredTask.__table__
+    ids = [str(task.id) for task in out]
+    for start in range(0, len(ids), 500):  # bound the statement's parameters
+        session.execute(update(table).where(table.c.instance_id == instance_id,
+                                            table.c.task_id.in_(ids[start:start + 500]))
+                        .values(archived=True))
+    with encoding():
+        body = task_body(root)
+    session.execute(update(table).where(table.c.instance_id == instance_id,
+                                        table.c.task_id == str(root.id)).values(body=body))
 
 
 def _verify(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    """The stored parts, read back, are what SpiffWorkflow's own serialization reads back."""
+    """The stored parts, read back, are what SpiffWorkflow's own serialization reads back:
+    the live ones for a step, and all of them for the record."""
+    session = _session_of(instance)
     whole = SERIALIZER.serialize_json(workflow)
     expected = json.loads(SERIALIZER.serialize_json(SERIALIZER.deserialize_json(whole)))
-    actual = json.loads(SERIALIZER.serialize_json(read_workflow(instance)))
+    rows = _rows(session, instance.id, live=True)
+    actual = json.loads(SERIALIZER.serialize_json(
+        _restore(instance, rows, history=False).workflow))
     if expected != actual:
         differ = sorted(key for key in expected.keys() | actual.keys()
                         if expected.get(key) != actual.get(key))
         raise AssertionError(f"the stored state of instance {instance.id} differs from "
                              f"its workflow in {differ}")
+    read_workflow(instance)  # the whole history still loads
 
 
 @event.listens_for(Session, "before_commit")

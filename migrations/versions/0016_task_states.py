@@ -31,7 +31,8 @@ instances = sa.table('process_instances', sa.column('id', sa.Integer),
                      sa.column('spec_json', sa.Text))
 task_states = sa.table('instance_task_states', sa.column('instance_id', sa.Integer),
                        sa.column('task_id', sa.String), sa.column('position', sa.Integer),
-                       sa.column('workflow', sa.String), sa.column('body', sa.Text))
+                       sa.column('workflow', sa.String), sa.column('body', sa.Text),
+                       sa.column('archived', sa.Boolean))
 
 
 def upgrade() -> None:
@@ -43,7 +44,11 @@ def upgrade() -> None:
         sa.Column('position', sa.Integer(), nullable=False),
         sa.Column('workflow', sa.String(length=36), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('archived', sa.Boolean(), server_default=sa.false(), nullable=False),
     )
+    op.create_index('ix_instance_task_states_live', 'instance_task_states',
+                    ['instance_id', 'position'], postgresql_where=sa.text('archived = false'),
+                    sqlite_where=sa.text('archived = 0'))
     # Plain ADD COLUMN: SQLite would otherwise copy a table that others refer to.
     op.add_column('process_instances', sa.Column('spec_json', sa.Text(), nullable=True))
     op.add_column('process_instances', sa.Column('state_token', sa.String(length=32),
@@ -64,11 +69,13 @@ def downgrade() -> None:
                              .where(instances.c.id == instance_id)).scalar_one()
         rows = bind.execute(sa.select(task_states.c.task_id, task_states.c.workflow,
                                       task_states.c.body)
-                            .where(task_states.c.instance_id == instance_id)
+                            .where(task_states.c.instance_id == instance_id,
+                                   task_states.c.archived == sa.false())
                             .order_by(task_states.c.position)).all()
         whole = join(json.loads(state), json.loads(specs or '{}'), rows)
         bind.execute(sa.update(instances).where(instances.c.id == instance_id).values(
             state_format=1, workflow_json=json.dumps(whole)))
+    op.drop_index('ix_instance_task_states_live', table_name='instance_task_states')
     op.drop_table('instance_task_states')
     # Plain DROP COLUMN (SQLite 3.35+), as the columns were added.
     op.drop_column('process_instances', 'state_token')
@@ -98,11 +105,14 @@ def split(whole: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[d
         for task_id, body in workflow.pop('tasks').items():
             rows.append({'task_id': task_id, 'position': len(rows), 'workflow': owner,
                          'body': json.dumps(body)})
+    whole['next_position'] = len(rows)
     return whole, specs, rows
 
 
 def join(attributes: dict[str, Any], specs: dict[str, Any], rows: Any) -> dict[str, Any]:
-    """Format 2 → 1."""
+    """Format 2 → 1: the workflow a step runs (its archived history is left behind)."""
+    attributes.pop('archived_subprocesses', None)
+    attributes.pop('next_position', None)
     whole = {**attributes, **specs, 'tasks': {}}
     for sub in whole.get('subprocesses', {}).values():
         sub['tasks'] = {}
