@@ -24,39 +24,31 @@ The PostgreSQL database is created on the server given and dropped afterwards
 
 from __future__ import annotations
 
-import sys
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
-# Run as a script, this folder comes first on the module path, and its http.py would hide the
-# standard library's http (Flask needs it): the folder moves to the end instead.
-BENCH = Path(__file__).resolve().parent
-if Path(sys.path[0] or ".").resolve() == BENCH:
-    sys.path.append(sys.path.pop(0))
+from dashboard import PASSWORD
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import inspect, text
+from timers import SERVER, fresh_database
 
-import argparse  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from contextlib import contextmanager, suppress  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
-from uuid import UUID  # noqa: E402
-
-from dashboard import PASSWORD  # noqa: E402
-from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser  # noqa: E402
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
-from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import inspect, text  # noqa: E402
-from timers import SERVER, fresh_database  # noqa: E402
-
-import workflows  # noqa: E402
-from engine import deploy, identity, instances, roles, schema, tasks  # noqa: E402
-from engine.db import Database  # noqa: E402
-from workflows.catalogue import ROLES  # noqa: E402
+import workflows
+from engine import deploy, identity, instances, roles, schema, tasks
+from engine.db import Database
+from workflows.catalogue import ROLES
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 DIAGRAM = DATA / "two_lanes.bpmn"

@@ -29,24 +29,15 @@ SQLite (a temporary file) always; ``--postgres`` adds a fresh database on that s
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import json
+import logging
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
 
-# Run as a script, this folder comes first on the module path, and its http.py would hide the
-# standard library's http (Flask needs it): the folder moves to the end instead.
-BENCH = Path(__file__).resolve().parent
-if Path(sys.path[0] or ".").resolve() == BENCH:
-    sys.path.append(sys.path.pop(0))
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from types import TracebackType  # noqa: E402
-from typing import Any  # noqa: E402
-
-from dashboard import signed_in  # noqa: E402
-from engine_overhead import (  # noqa: E402
+from dashboard import signed_in
+from engine_overhead import (
     TASK_NAME,
     USER,
     Clock,
@@ -59,15 +50,15 @@ from engine_overhead import (  # noqa: E402
     start,
     state_bytes,
 )
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
-from timers import SERVER  # noqa: E402
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from timers import SERVER
 
-from engine.db import Database  # noqa: E402
-from web import create_app  # noqa: E402
-from web.database import get_db  # noqa: E402
+from engine.db import Database
+from web import create_app
+from web.database import get_db
 
 GOAL = 1.2
 WARMUP_TURNS = 5

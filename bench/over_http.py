@@ -6,44 +6,34 @@ JSON round trip included, no database) is timed in the same run.
 Goals (issue 15): a completion's median <= 5 ms with one client on SQLite.
 
 Run from the project root after ``make install``:
-``.venv/bin/python bench/http.py [--n 200]``. PostgreSQL is a fresh database on
+``.venv/bin/python bench/over_http.py [--n 200]``. PostgreSQL is a fresh database on
 127.0.0.1:5432, dropped afterwards.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import argparse
+import http.cookiejar
+import logging
+import re
+import statistics
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
 
-# This file's name is the standard library's "http": its folder leaves the module path before
-# http and urllib are imported, and comes back after them for the other benchmarks.
-BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+from dashboard import fresh_database
+from engine_overhead import DATA, DIAGRAM, TASK_NAME, raw_step, timed
+from waitress.server import create_server
 
-import argparse  # noqa: E402
-import http.cookiejar  # noqa: E402
-import logging  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.parse  # noqa: E402
-import urllib.request  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-from waitress.server import create_server  # noqa: E402
-
-import workflows  # noqa: E402
-from engine import deploy, identity, instances, roles, schema, tasks  # noqa: E402
-from engine.db import Database  # noqa: E402
-from web import create_app  # noqa: E402
-from workflows.catalogue import ROLES  # noqa: E402
-
-sys.path.append(str(BENCH))
-from dashboard import fresh_database  # noqa: E402
-from engine_overhead import DATA, DIAGRAM, TASK_NAME, raw_step, timed  # noqa: E402
+import workflows
+from engine import deploy, identity, instances, roles, schema, tasks
+from engine.db import Database
+from web import create_app
+from workflows.catalogue import ROLES
 
 PASSWORD = "password-bench"
 CLIENTS = 4
