@@ -29,6 +29,8 @@ class Stored:
     next_position: int = 0
     # Finished sub-processes archived with the history, as stored (engine.state_parts).
     archived_subprocesses: dict[str, Any] = field(default_factory=dict)
+    # The specs are written once, by the first save of a new instance.
+    has_specs: bool = False
 
 
 @dataclass(frozen=True)

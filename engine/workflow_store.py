@@ -84,8 +84,9 @@ def store_workflow(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     The instance must have its id (a new one is flushed first)."""
     session = _session_of(instance)
     stored = session.info.get(_LOADED, {}).pop(instance.id, None) or Stored()
-    if instance.spec_json is None:
+    if not stored.has_specs:  # (asking spec_json would read the state's columns again)
         instance.spec_json = specs_of(workflow)
+        stored.has_specs = True
     changed, added, gone = _changed_tasks(workflow, stored)
     _write_rows(session, instance.id, changed, added, gone)
     _archive_history(session, instance.id, workflow, stored)
@@ -117,7 +118,8 @@ def _restore(instance: ProcessInstance, rows: list[Row], *, history: bool) -> En
     whole, archived, next_position = join_parts(instance.workflow_json, instance.spec_json,
                                                 rows, history=history)
     workflow = SERIALIZER.from_dict(whole)
-    stored = Stored(next_position=next_position, archived_subprocesses=archived)
+    stored = Stored(next_position=next_position, archived_subprocesses=archived,
+                    has_specs=True)
     for _owner, sub in workflows_of(workflow):
         stored.tasks.update({task.id: (task.state, task.last_state_change)
                              for task in sub.tasks.values()})
