@@ -1,10 +1,11 @@
 """Firing due timers, the scheduler's one command, and the list of what comes next.
 
-Two kinds of due timer: an instance waiting on a timer event (``next_timer_at``) and a timer
-start event whose next occurrence has come (``timer_schedules.next_due_at``). Each fires in
-a transaction of its own; on PostgreSQL the row is claimed with FOR UPDATE SKIP LOCKED, so
-any number of schedulers never fire one timer twice; elsewhere the version column turns a
-second firing into a Conflict that is skipped.
+Two kinds of due timer: a timer start event whose next occurrence has come
+(``timer_schedules.next_due_at``), each started in a transaction of its own, and an instance
+waiting on a timer event (``next_timer_at``), fired in batches (``timer_batches``). On
+PostgreSQL the rows are claimed with FOR UPDATE SKIP LOCKED, so any number of schedulers never
+fire one timer twice; elsewhere the version column turns a second firing into a Conflict that
+is skipped.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ from . import audit
 from .clock import now
 from .db import Database
 from .errors import Conflict, EngineError
-from .instances import record_failure, start_failed_in, start_in
+from .instances import start_failed_in, start_in
 from .models import ProcessInstance, TimerSchedule
-from .runtime import StepFailed, advance, open_workflow, save
+from .runtime import StepFailed
 from .schedules import occurrence_title, occurrence_value, take_occurrence
-from .timer_events import firing_log
+from .timer_batches import WAITING, claim_due, fire_due_instances, firing_details
 
 log = logging.getLogger(__name__)
-
-WAITING = ("running", "waiting")
 
 
 def fire_due_timers(db: Database, limit: int | None = None) -> int:
@@ -41,16 +40,15 @@ def fire_due_timers(db: Database, limit: int | None = None) -> int:
     not be handled) is left for the next run, so one run always ends.
     """
     fired = 0
-    for fire_next in (_start_next_occurrence, _fire_next_instance):
-        skip: set[int] = set()
-        while limit is None or fired < limit:
-            turn = fire_next(db, skip)
-            if turn is None:
-                break
-            fired += turn.fired
-            if turn.still_due:
-                skip.add(turn.row_id)
-    return fired
+    skip: set[int] = set()
+    while limit is None or fired < limit:
+        turn = _start_next_occurrence(db, skip)
+        if turn is None:
+            break
+        fired += turn.fired
+        if turn.still_due:
+            skip.add(turn.row_id)
+    return fired + fire_due_instances(db, None if limit is None else limit - fired)
 
 
 @dataclass(frozen=True)
@@ -60,73 +58,15 @@ class _Turn:
     still_due: bool
 
 
-def _claim_due(db: Database, session: Session, entity: Any, due: Any, *conditions: Any,
-               skip: set[int]) -> Any:
-    """The earliest due row not in ``skip``; on PostgreSQL locked, skipping rows others hold."""
-    query = select(entity).where(due <= now(), *conditions).order_by(due)
-    if skip:
-        query = query.where(entity.id.not_in(skip))
-    if db.is_postgres:
-        query = query.with_for_update(skip_locked=True, of=entity)
-    return session.scalars(query.limit(1)).first()
-
-
-def _fire_next_instance(db: Database, skip: set[int]) -> _Turn | None:
-    instance_id = None
-    try:
-        with db.transaction() as session:
-            instance = _claim_due(db, session, ProcessInstance, ProcessInstance.next_timer_at,
-                                  ProcessInstance.status.in_(WAITING), skip=skip)
-            if instance is None:
-                return None
-            instance_id = instance.id
-            workflow = open_workflow(instance)
-            with firing_log() as firings:
-                milestones = advance(workflow, session, None, instance.id)
-            save(session, instance, workflow, milestones)
-            for firing in firings:
-                audit.record(session, "timer_fired", None, instance_id=instance.id,
-                             details=_missed(firing))
-            still_due = instance.next_timer_at is not None and instance.next_timer_at <= now()
-            return _Turn(instance_id, bool(firings), still_due)
-    except Conflict:  # another scheduler fired it first (SQLite has no SKIP LOCKED)
-        return _Turn(instance_id, False, True) if instance_id is not None else None
-    except StepFailed as err:
-        log.warning("instance %s failed on a timer: %s", instance_id, err.message)
-        if instance_id is None:
-            raise
-        record_failure(db, instance_id, err, None)
-        return _Turn(instance_id, True, False)
-    except DBAPIError:
-        raise  # the database itself (gone, deadlock): the next run tries again
-    except Exception as err:
-        if instance_id is None:
-            raise
-        # Anything else (a state that no longer loads): fail the instance so that it is seen
-        # and the timers behind it still fire.
-        log.exception("instance %s could not fire its timer", instance_id)
-        record_failure(db, instance_id, StepFailed(f"the timer could not fire: {err}"), None)
-        return _Turn(instance_id, True, False)
-
-
-def _missed(firing: dict[str, Any], fired: str = "fired once") -> dict[str, Any]:
-    """A cycle whose scheduler was down fires once; the audit says how many it stands for."""
-    details = dict(firing)
-    if firing["occurrences"] > 1:
-        details["missed"] = firing["occurrences"] - 1
-        details["note"] = (f"{firing['occurrences']} occurrences fell due while no scheduler "
-                           f"ran; {fired}")
-    return details
-
-
 def _start_next_occurrence(db: Database, skip: set[int]) -> _Turn | None:
     schedule_id = None
     try:
         with db.transaction() as session:
-            schedule = _claim_due(db, session, TimerSchedule, TimerSchedule.next_due_at,
-                                  TimerSchedule.active.is_(True), skip=skip)
-            if schedule is None:
+            due = claim_due(db, session, TimerSchedule, TimerSchedule.next_due_at,
+                            TimerSchedule.active.is_(True), skip=skip)
+            if not due:
                 return None
+            schedule = due[0]
             schedule_id = schedule.id
             _start_occurrence(session, schedule)
             return _Turn(schedule_id, True, False)
@@ -172,7 +112,7 @@ def _start_occurrence(session: Session, schedule: TimerSchedule,
     if skipped:
         firing["skipped"] = [moment.isoformat() for moment in skipped]
     audit.record(session, "timer_fired", None, instance_id=instance.id,
-                 details=_missed(firing, "one instance started"))
+                 details=firing_details(firing, "one instance started"))
 
 
 @dataclass(frozen=True)
