@@ -108,7 +108,11 @@ def draft(db: Database, task_id: int) -> None:
 
 def send_back(db: Database, instance_id: int) -> None:
     """The review of the open draft: not agreed, so the draft is open again."""
-    tasks.complete_task(db, open_task(db, instance_id, REVIEW_NAME), REVIEWER, dict(SEND_BACK))
+    review(db, open_task(db, instance_id, REVIEW_NAME))
+
+
+def review(db: Database, task_id: int) -> None:
+    tasks.complete_task(db, task_id, REVIEWER, dict(SEND_BACK))
 
 
 def go_round(db: Database, instance_id: int, rounds: int) -> None:

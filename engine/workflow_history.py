@@ -24,7 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from .workflow_data import latest_completed
 
 # Tasks of the instance's own tree beyond which its finished history is archived.
-PRUNE_ABOVE = 150
+PRUNE_ABOVE = 100
 
 
 def prune_history(workflow: BpmnWorkflow, above: int = PRUNE_ABOVE
