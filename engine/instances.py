@@ -105,7 +105,7 @@ def start_failed_in(session: Session, key: str, error: StepFailed, *, title: str
                                          scope, start_event)
     store_workflow(instance, workflow)  # as it was before the step that failed, for a retry
     _record_start(session, instance, actor, data)
-    _mark_failed(session, instance, error, actor)
+    mark_failed(session, instance, error, actor)
     return instance
 
 
@@ -148,10 +148,10 @@ def record_failure(db: Database, instance_id: int, error: StepFailed, actor: str
     with db.transaction() as session:
         instance = session.get(ProcessInstance, instance_id)
         if instance is not None:
-            _mark_failed(session, instance, error, actor)
+            mark_failed(session, instance, error, actor)
 
 
-def _mark_failed(session: Session, instance: ProcessInstance, error: StepFailed,
+def mark_failed(session: Session, instance: ProcessInstance, error: StepFailed,
                  actor: str | None) -> None:
     instance.status, instance.error = "failed", error.message
     audit.record(session, "instance_failed", actor, instance_id=instance.id,

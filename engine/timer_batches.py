@@ -25,7 +25,7 @@ from . import audit
 from .clock import now
 from .db import Database
 from .errors import Conflict
-from .instances import _mark_failed
+from .instances import mark_failed
 from .models import ProcessInstance
 from .runtime import StepFailed, advance, open_workflow, save
 from .timer_events import firing_log
@@ -153,7 +153,7 @@ def _fail(session: Session, instance_id: int, error: StepFailed) -> None:
     with session.begin_nested():  # written now, not by the next instance's flush
         instance = session.get(ProcessInstance, instance_id)
         if instance is not None:
-            _mark_failed(session, instance, error, None)
+            mark_failed(session, instance, error, None)
 
 
 def firing_details(firing: dict[str, Any], fired: str = "fired once") -> dict[str, Any]:

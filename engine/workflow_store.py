@@ -24,7 +24,7 @@ from uuid import UUID, uuid4
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, event, false, insert, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 from . import workflow_cache, workflow_history
 from .models import ProcessInstance, StoredTask
@@ -94,9 +94,12 @@ def store_workflow(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
                                            stored.next_position)
     instance.state_format = STATE_FORMAT
     instance.state_token = token = uuid4().hex
-    session.info.setdefault(_PUTS, []).append((instance.id, token, Entry(workflow, stored)))
+    # Kept with the (sub)transaction of the save: a savepoint rolled back takes them along.
+    within = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_PUTS, []).append((within, instance.id, token,
+                                               Entry(workflow, stored)))
     if VERIFY:
-        session.info.setdefault(_CHECKS, {})[instance.id] = (instance, workflow)
+        session.info.setdefault(_CHECKS, {})[instance.id] = (within, instance, workflow)
 
 
 def _session_of(instance: ProcessInstance) -> Session:
@@ -221,18 +224,32 @@ def _verify_stored(session: Session) -> None:
     checks = session.info.pop(_CHECKS, {})
     if checks:
         session.flush()  # as the commit would
-        for instance, workflow in checks.values():
+        for _within, instance, workflow in checks.values():
             _verify(instance, workflow)
 
 
 @event.listens_for(Session, "after_commit")
 def _cache_committed(session: Session) -> None:
-    for instance_id, token, entry in session.info.pop(_PUTS, ()):
+    for _within, instance_id, token, entry in session.info.pop(_PUTS, ()):
         workflow_cache.put(instance_id, token, entry)
     session.info.pop(_LOADED, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    for key in (_PUTS, _LOADED, _CHECKS):
-        session.info.pop(key, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    """What the rolled-back (sub)transaction saved is not to be cached or checked; a savepoint
+    rolled back leaves the saves of the rest of its transaction as they were."""
+    def undone(within: SessionTransaction | None) -> bool:
+        while within is not None:
+            if within is previous:
+                return True
+            within = within.parent
+        return False
+
+    info = session.info
+    info[_PUTS] = [put for put in info.get(_PUTS, ()) if not undone(put[0])]
+    info[_CHECKS] = {key: check for key, check in info.get(_CHECKS, {}).items()
+                     if not undone(check[0])}
+    if previous.parent is None:
+        for key in (_PUTS, _LOADED, _CHECKS):
+            info.pop(key, None)

@@ -18,9 +18,10 @@ from sqlalchemy import event, func, select
 from engine import instances, schema, tasks, workflow_cache, workflow_history, workflow_store
 from engine.db import Database
 from engine.models import ProcessInstance, StoredTask
+from engine.runtime import save
 from engine.spiff import SERIALIZER, load_workflow
 from engine.workflow_data import current_data
-from engine.workflow_store import read_workflow
+from engine.workflow_store import open_workflow, read_workflow
 
 from ..conftest import deploy_data, make_user
 
@@ -189,3 +190,22 @@ def test_finished_history_leaves_the_workflow_a_step_runs_and_stays_on_record(
     (review,) = [t for t in tasks.tasks_of_instance(loop, instance.id) if t.state == "open"]
     tasks.complete_task(loop, review.id, "piet", {"akkoord": True})
     assert instances.get_instance(loop, instance.id).status == "completed"
+
+
+def test_a_savepoint_rolled_back_takes_only_its_own_saves_along(loop: Database) -> None:
+    """A timer batch: the instance whose savepoint failed is not cached, the others are."""
+    kept, undone = (instances.start_instance(loop, "two_lanes", actor="mia") for _ in "ab")
+    with loop.transaction() as session:
+        for instance_id, fails in ((kept.id, False), (undone.id, True)):
+            try:
+                with session.begin_nested():
+                    instance = instances.lock_instance(session, instance_id)
+                    save(session, instance, open_workflow(instance), [])
+                    if fails:
+                        raise RuntimeError("the step failed")
+            except RuntimeError:
+                pass
+    with loop.reading() as session:
+        tokens = {i: session.get(ProcessInstance, i).state_token for i in (kept.id, undone.id)}
+    assert workflow_cache.take(kept.id, tokens[kept.id]) is not None
+    assert workflow_cache.take(undone.id, tokens[undone.id]) is None  # read again next time
