@@ -14,6 +14,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
+from .restored_specs import spec_references
 from .spiff import SERIALIZER
 
 TOP = ""  # the ``workflow`` of the instance's own tasks; a sub-process's is its task's id
@@ -100,7 +101,10 @@ def join_parts(attributes: str, specs: str | None, rows: list[Row], *,
     of the next task row. With ``history`` the rows include the archived ones, and the tree is
     whole from its first task."""
     whole = json.loads(attributes)
-    whole.update(json.loads(specs or "{}"))
+    if whole.get(SERIALIZER.VERSION_KEY) == SERIALIZER.VERSION:
+        whole.update(spec_references(specs))
+    else:  # SpiffWorkflow's migrations of an older state may change its specs too
+        whole.update(json.loads(specs or "{}"))
     archived = whole.pop(ARCHIVED, {})
     next_position = whole.pop(NEXT_POSITION, len(rows))
     if history:

@@ -209,3 +209,11 @@ def test_a_savepoint_rolled_back_takes_only_its_own_saves_along(loop: Database) 
         tokens = {i: session.get(ProcessInstance, i).state_token for i in (kept.id, undone.id)}
     assert workflow_cache.take(kept.id, tokens[kept.id]) is not None
     assert workflow_cache.take(undone.id, tokens[undone.id]) is None  # read again next time
+
+
+def test_the_instances_of_one_version_share_their_restored_spec(loop: Database) -> None:
+    first, second = (instances.start_instance(loop, "two_lanes", actor="mia") for _ in "ab")
+    workflow_cache.clear()
+    one, other = (read_workflow(instances.get_instance(loop, i.id)) for i in (first, second))
+    assert one.spec is other.spec and one.spec.name == "two_lanes"
+    assert one is not other and one.task_tree.id != other.task_tree.id
