@@ -29,6 +29,7 @@ from .instances import mark_failed
 from .models import ProcessInstance
 from .runtime import StepFailed, advance, open_workflow, save
 from .timer_events import firing_log
+from .workflow_store import read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def _fire_batch(db: Database, skip: set[int], size: int) -> _Batch:
                             ProcessInstance.status.in_(WAITING), skip=skip, count=size,
                             options=[undefer_group("state")])
             batch.claimed = [instance.id for instance in due]
+            read_ahead(session, due)
             began = time.monotonic()
             for instance in due:
                 _take_turn(session, instance, batch)

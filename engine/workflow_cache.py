@@ -22,10 +22,10 @@ CAPACITY = 256
 
 @dataclass
 class Stored:
-    """What the database holds of a workflow's tasks: state and last change per task id, so
-    that a save rewrites only the tasks a step changed."""
+    """What the database holds of a workflow's live tasks: per task id its state, last change
+    and row, so that a save rewrites only the tasks a step changed."""
 
-    tasks: dict[UUID, tuple[int, float]] = field(default_factory=dict)
+    tasks: dict[UUID, tuple[int, float, str]] = field(default_factory=dict)
     next_position: int = 0
     # Finished sub-processes archived with the history, as stored (engine.state_parts).
     archived_subprocesses: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +49,11 @@ def take(instance_id: int, token: str | None) -> Entry | None:
         return None
     with _lock:
         return _entries.pop((instance_id, token), None)
+
+
+def holds(instance_id: int, token: str | None) -> bool:
+    with _lock:
+        return (instance_id, token) in _entries
 
 
 def put(instance_id: int, token: str, entry: Entry) -> None:
