@@ -7,7 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload, undefer_group
+from sqlalchemy.orm import Session, undefer_group
 
 from . import audit
 from .calendar_events import call_off_meeting
@@ -25,7 +25,13 @@ from .spiff import new_workflow
 from .start_data import check_start_data, supply_timer_start
 from .timer_events import begin_at, settle_start, start_script
 from .workflow_data import current_data
-from .workflow_store import STATE_FORMAT, open_workflow, read_workflow, store_workflow
+from .workflow_store import (
+    STATE_FORMAT,
+    open_workflow,
+    read_state,
+    read_workflow,
+    store_workflow,
+)
 
 STATUSES = ("running", "waiting", "completed", "failed", "cancelled")
 
@@ -191,11 +197,10 @@ def cancel_instance(db: Database, instance_id: int, actor: str,
 def require_instance(session: Session, instance_id: int) -> ProcessInstance:
     """One instance with its serialized state, to read its workflow also once the session
     has ended (``instance_data``)."""
-    instance = session.get(ProcessInstance, instance_id,
-                           options=[undefer_group("state"),
-                                    selectinload(ProcessInstance.stored_tasks)])
+    instance = session.get(ProcessInstance, instance_id, options=[undefer_group("state")])
     if instance is None:
         raise NotFound(f"no process instance {instance_id}")
+    read_state(session, instance)
     return instance
 
 

@@ -142,9 +142,6 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
-    # Read only to show a workflow outside a step (``require_instance`` loads them).
-    stored_tasks: Mapped[list[StoredTask]] = relationship(
-        lazy="raise_on_sql", viewonly=True, order_by="StoredTask.position")
 
     # A year's counts per status from the index alone (PostgreSQL's INCLUDE).
     __table_args__ = (Index("ix_process_instances_started", "started_at",

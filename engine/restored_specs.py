@@ -2,7 +2,8 @@
 
 SpiffWorkflow's specs hold nothing of a workflow, so the instances whose stored specs are the
 same text (one version of a process and what it calls) can share one restored copy; loading
-an instance then restores its tasks and attributes only.
+an instance then restores its tasks and attributes only. Not a process with an event
+sub-process, whose spec changes when that starts.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import OrderedDict
 from threading import Lock
 from typing import Any
 
-from .spiff import SERIALIZER
+from .spiff import SERIALIZER, has_event_subprocess
 
 _TOP = ""  # the process's own spec among its sub-process specs
 
@@ -46,10 +47,11 @@ def spec_references(specs: str | None) -> dict[str, Any]:
         restored = {_TOP: SERIALIZER.registry.restore(parts["spec"]),
                     **{name: SERIALIZER.registry.restore(spec)
                        for name, spec in parts["subprocess_specs"].items()}}
-        with _specs_lock:
-            _specs_restored[key] = restored
-            while len(_specs_restored) > _SPECS_KEPT:
-                _specs_restored.popitem(last=False)
+        if not any(has_event_subprocess(spec) for spec in restored.values()):
+            with _specs_lock:
+                _specs_restored[key] = restored
+                while len(_specs_restored) > _SPECS_KEPT:
+                    _specs_restored.popitem(last=False)
 
     def reference(name: str) -> dict[str, Any]:  # the spec itself, not JSON: never stored
         return {"typename": _SPEC_REFERENCE, "spec": restored[name]}

@@ -77,3 +77,9 @@ def load_workflow(state: str) -> BpmnWorkflow:
 def properties_of(task_spec: Any) -> dict[str, str]:
     """The SpiffArena properties of an element (``spiffworkflow:property``)."""
     return getattr(task_spec, "extensions", {}).get("properties", {})
+
+
+def has_event_subprocess(spec: Any) -> bool:
+    """Whether the process has an event sub-process: SpiffWorkflow wires one into the spec
+    (``BpmnStartTask.trigger_wf``) and below the tree's root when it first starts."""
+    return bool(getattr(spec.start, "trigger_specs", None))

@@ -96,10 +96,10 @@ def _without_tasks(attributes: dict[str, Any]) -> dict[str, Any]:
 
 
 def join_parts(attributes: str, specs: str | None, rows: list[Row], *,
-               history: bool) -> tuple[dict[str, Any], dict[str, Any], int]:
-    """SpiffWorkflow's dictionary of the workflow, its archived sub-processes and the position
-    of the next task row. With ``history`` the rows include the archived ones, and the tree is
-    whole from its first task."""
+               history: bool) -> tuple[dict[str, Any], dict[str, Any], int, str | None]:
+    """SpiffWorkflow's dictionary of the workflow, its archived sub-processes, the position of
+    the next task row and the serializer version it was stored in. With ``history`` the rows
+    include the archived ones, and the tree is whole from its first task."""
     whole = json.loads(attributes)
     if whole.get(SERIALIZER.VERSION_KEY) == SERIALIZER.VERSION:
         whole.update(spec_references(specs))
@@ -117,5 +117,6 @@ def join_parts(attributes: str, specs: str | None, rows: list[Row], *,
     whole["tasks"] = tasks[TOP]
     for owner, sub in whole["subprocesses"].items():
         sub["tasks"] = tasks[owner]
+    version = whole.get(SERIALIZER.VERSION_KEY)
     SERIALIZER.migrate(whole)
-    return whole, archived, next_position
+    return whole, archived, next_position, version

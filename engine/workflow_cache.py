@@ -22,10 +22,10 @@ CAPACITY = 256
 
 @dataclass
 class Stored:
-    """What the database holds of a workflow's live tasks: per task id its state, last change
-    and row, so that a save rewrites only the tasks a step changed."""
+    """What the database holds of a workflow's live tasks: per task id its row, so that a save
+    rewrites only the rows a step changed."""
 
-    tasks: dict[UUID, tuple[int, float, str]] = field(default_factory=dict)
+    tasks: dict[UUID, str] = field(default_factory=dict)
     next_position: int = 0
     # Finished sub-processes archived with the history, as stored (engine.state_parts).
     archived_subprocesses: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,9 @@ workflow a step loads.
 The latest completed task and the workflow's ``last_task`` are kept with the unfinished ones:
 the instance's data is what the latest completed task left (``engine.workflow_data``).
 Only the instance's own tree is pruned; a finished sub-process goes with the task that ran it.
+A process with a parallel or inclusive join, or with an event sub-process, is not pruned (its
+steps then cost more as its history grows): SpiffWorkflow's joins count the finished tasks of
+earlier rounds, and an event sub-process starts below the root.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.util.task import TaskState
 
+from .spiff import has_event_subprocess
 from .workflow_data import latest_completed
 
 # Tasks of the instance's own tree beyond which its finished history is archived.
@@ -32,7 +39,7 @@ def prune_history(workflow: BpmnWorkflow, above: int = PRUNE_ABOVE
     """Take the finished history out of ``workflow`` when its tree has more than ``above``
     tasks. Returns the tasks taken out (with those of the sub-processes they ran), those
     sub-processes by the id of the task that ran them, and the new root (None: nothing done)."""
-    if len(workflow.tasks) <= above:
+    if len(workflow.tasks) <= above or not _prunable(workflow.spec):
         return [], {}, None
     keep = [task for task in workflow.tasks.values()
             if not task.state & TaskState.FINISHED_MASK]
@@ -41,6 +48,10 @@ def prune_history(workflow: BpmnWorkflow, above: int = PRUNE_ABOVE
     keep += [task for task in (latest_completed(workflow), workflow.last_task)
              if task is not None and task.workflow is workflow]
     root = _lowest_common_ancestor(keep).parent
+    # A join looks at its task's parent (an inclusive gateway's check of what may still come):
+    # the root, which has none, is never one.
+    while root is not None and isinstance(root.task_spec, Join):
+        root = root.parent
     if root is None:
         return [], {}, None
     live = _subtree_ids(workflow, root)
@@ -51,6 +62,15 @@ def prune_history(workflow: BpmnWorkflow, above: int = PRUNE_ABOVE
     workflow.task_tree = root
     subprocesses = _take_subprocesses(workflow, out)
     return out, subprocesses, root
+
+
+def _prunable(spec: Any) -> bool:
+    """Whether taking finished history out keeps the process's behaviour as SpiffWorkflow's:
+    not with a parallel or inclusive join, whose check counts the join's finished tasks of
+    earlier rounds, nor with an event sub-process, which starts as a child of the tree's root."""
+    return not has_event_subprocess(spec) and not any(
+        isinstance(task_spec, UnstructuredJoin) and not isinstance(task_spec, _EndJoin)
+        for task_spec in spec.task_specs.values())
 
 
 def _lowest_common_ancestor(tasks: list[Any]) -> Any:

@@ -23,13 +23,13 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, delete, event, false, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 from . import workflow_cache, workflow_history
+from .errors import Conflict
 from .models import ProcessInstance, StoredTask
-from .spiff import SERIALIZER, current_script_engine
+from .spiff import SERIALIZER, current_script_engine, has_event_subprocess
 from .state_parts import (
     Row,
     attributes_of,
@@ -48,6 +48,7 @@ _LOADED = "govflow_loaded_workflows"
 _PUTS = "govflow_cache_puts"
 _CHECKS = "govflow_state_checks"
 _READ_AHEAD = "govflow_rows_read_ahead"
+_STATE_ROWS = "_govflow_state_rows"  # on an instance read with its state (read_state)
 # Tests set this: every save checks that the stored state equals a whole serialization.
 VERIFY = False
 
@@ -85,18 +86,36 @@ def read_ahead(session: Session, instances: list[ProcessInstance]) -> None:
 
 def read_workflow(instance: ProcessInstance) -> BpmnWorkflow:
     """The instance's workflow with its whole history (archived tasks too), to look at, not
-    to run. A detached instance needs its ``stored_tasks`` loaded (``require_instance``)."""
-    session = object_session(instance)
-    if "stored_tasks" in instance.__dict__:
-        rows = [(t.task_id, t.workflow, t.body) for t in instance.stored_tasks]
-    elif session is not None:
-        rows = _rows(session, instance.id, live=False)
-    else:
-        raise RuntimeError(f"instance {instance.id} was read without its state: read it with "
-                           "engine.instances.get_instance to see its workflow")
+    to run. A detached instance needs its state read with it (``read_state``)."""
+    rows = getattr(instance, _STATE_ROWS, None)
+    if rows is None:
+        session = object_session(instance)
+        if session is None:
+            raise RuntimeError(f"instance {instance.id} was read without its state: read it "
+                               "with engine.instances.get_instance to see its workflow")
+        rows = _consistent_rows(session, instance)
     workflow = _restore(instance, rows, history=True).workflow
     workflow.script_engine = current_script_engine()
     return workflow
+
+
+def read_state(session: Session, instance: ProcessInstance) -> None:
+    """Read the instance's whole state with it, to see its workflow after the session."""
+    setattr(instance, _STATE_ROWS, _consistent_rows(session, instance))
+
+
+def _consistent_rows(session: Session, instance: ProcessInstance) -> list[Row]:
+    """All the task rows of the state the instance row holds. Outside a step nothing is
+    locked: a step that commits between the reads shows in the token, and they are read
+    again."""
+    for _attempt in range(5):
+        rows = _rows(session, instance.id, live=False)
+        token = session.scalar(select(ProcessInstance.state_token)
+                               .where(ProcessInstance.id == instance.id))
+        if token == instance.state_token:
+            return rows
+        session.refresh(instance, ["workflow_json", "spec_json", "state_token"])
+    raise Conflict(f"instance {instance.id} changed while it was read; try again")
 
 
 def store_workflow(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
@@ -105,7 +124,9 @@ def store_workflow(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     The instance must have its id (a new one is flushed first)."""
     session = _session_of(instance)
     stored = session.info.get(_LOADED, {}).pop(instance.id, None) or Stored()
-    if not stored.has_specs:  # (asking spec_json would read the state's columns again)
+    # Written once (asking spec_json would read the state's columns again), but at every save
+    # of a process whose spec changes as it runs.
+    if not stored.has_specs or has_event_subprocess(workflow.spec):
         instance.spec_json = specs_of(workflow)
         stored.has_specs = True
     changed, added, gone = _changed_tasks(workflow, stored)
@@ -139,42 +160,42 @@ def _rows(session: Session, instance_id: int, *, live: bool) -> list[Row]:
 
 
 def _restore(instance: ProcessInstance, rows: list[Row], *, history: bool) -> Entry:
-    whole, archived, next_position = join_parts(instance.workflow_json, instance.spec_json,
-                                                rows, history=history)
+    whole, archived, next_position, version = join_parts(
+        instance.workflow_json, instance.spec_json, rows, history=history)
     workflow = SERIALIZER.from_dict(whole)
     stored = Stored(next_position=next_position, archived_subprocesses=archived,
                     has_specs=True)
+    if version != SERIALIZER.VERSION:  # migrated on loading: every part is written anew
+        stored.has_specs = False
+        stored.tasks = dict.fromkeys((task.id for _o, sub in workflows_of(workflow)
+                                      for task in sub.tasks.values()), "")
+        return Entry(workflow, stored)
     bodies = {task_id: body for task_id, _owner, body in rows}
     for _owner, sub in workflows_of(workflow):
-        stored.tasks.update({task.id: (task.state, task.last_state_change, bodies[str(task.id)])
-                             for task in sub.tasks.values()})
+        stored.tasks.update({task.id: bodies[str(task.id)] for task in sub.tasks.values()})
     return Entry(workflow, stored)
 
 
 def _changed_tasks(workflow: BpmnWorkflow, stored: Stored
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """Rows to rewrite, rows to add and ids of tasks gone; ``stored`` is brought up to date
-    on the way."""
+    on the way.
+
+    Every live task is serialized and compared with its row: a finished task changes too (it
+    gains a child when an event sub-process starts; SpiffWorkflow's data copies are shallow,
+    so a later task's change of a nested value is its ancestors' too), and a task's data is
+    kept as a change against its parent's. The live tree is kept small (workflow_history)."""
     changed: list[dict[str, Any]] = []
     added: list[dict[str, Any]] = []
-    serialized: set[UUID] = set()
     present: set[UUID] = set()
     with encoding():
         for owner, sub in workflows_of(workflow):
             for task in sub.tasks.values():  # the order they were made in: parents first
                 present.add(task.id)
                 seen = stored.tasks.get(task.id)
-                now = (task.state, task.last_state_change)
-                if (seen is not None and seen[:2] == now
-                        and task.state & TaskState.FINISHED_MASK
-                        and task._parent not in serialized):
-                    continue  # finished before, and its parent's data is as it was
-                # Its data is kept as a change against its parent's: the children of a task
-                # serialized again are serialized again too, and compared.
                 body = task_body(task)
-                serialized.add(task.id)
-                stored.tasks[task.id] = (*now, body)
-                if seen is not None and seen[2] == body:
+                stored.tasks[task.id] = body
+                if seen == body:
                     continue
                 row = {"t": str(task.id), "b": body}
                 if seen is None:
@@ -226,7 +247,7 @@ def _archive_history(session: Session, instance_id: int, workflow: BpmnWorkflow,
                         .values(archived=True))
     with encoding():
         body = task_body(root)
-    stored.tasks[root.id] = (root.state, root.last_state_change, body)
+    stored.tasks[root.id] = body
     session.execute(update(table).where(table.c.instance_id == instance_id,
                                         table.c.task_id == str(root.id)).values(body=body))
 

@@ -37,8 +37,9 @@ def pytest_configure(config: pytest.Config) -> None:
     workflows.init_app(None)
     # Tests make many users and sign in rarely: a cheap argon2 keeps them fast.
     identity._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    # Every step of every test checks that the state it stored in parts is the whole state.
-    workflow_store.VERIFY = True
+    # Every step of every test checks that the state it stored in parts is the whole state
+    # (the moved-clock runs in CI, which look for date bugs, leave it out for time).
+    workflow_store.VERIFY = os.environ.get("GOVFLOW_VERIFY_STATE", "1") == "1"
 
 
 @pytest.fixture(scope="session")
