@@ -7,12 +7,15 @@ import multiprocessing
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
+import pytest
 import time_machine
 
 from engine import audit, instances, tasks
 from engine.db import Database
 
 from ..conftest import deploy_data, make_user
+
+pytestmark = pytest.mark.processes
 
 MONDAY = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 TURNS = 6

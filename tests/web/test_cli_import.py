@@ -19,6 +19,8 @@ from engine.db import Database
 PROBE = """
 import json, sys
 from web.cli import main
+
+pytestmark = pytest.mark.processes
 try:
     main(sys.argv[2:], prog_name="govflow")
 finally:
@@ -42,7 +44,7 @@ def _govflow(tmp_path: Path, *args: str, url: str | None = None
                DATABASE_URL=url or f"sqlite:///{tmp_path / 'none.sqlite3'}")
     listing = tmp_path / "modules.json"
     done = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args], env=env,
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                          cwd=tmp_path, capture_output=True, text=True)
     return done, set(json.loads(listing.read_text()))
 
 
@@ -54,7 +56,7 @@ def _loaded(modules: set[str], packages: tuple[str, ...]) -> list[str]:
 def test_importing_the_cli_imports_neither_the_engine_nor_the_pages(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c",
                            "import json, sys, web.cli; print(json.dumps(sorted(sys.modules)))"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+                          capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     modules = set(json.loads(done.stdout))
     assert _loaded(modules, HEAVY + PAGES + DATABASE) == []
