@@ -12,15 +12,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from engine.db import Database
+
+pytestmark = pytest.mark.processes
 
 # Run ``govflow ARGS...`` as the console script does, then write the names of the imported
 # modules to the file named first (also when the command exits with an error).
 PROBE = """
 import json, sys
 from web.cli import main
-
-pytestmark = pytest.mark.processes
 try:
     main(sys.argv[2:], prog_name="govflow")
 finally:
