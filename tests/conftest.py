@@ -172,6 +172,13 @@ def make_user(db: Database, username: str, *roles: str, scope: str | None = None
     return username
 
 
+@pytest.fixture
+def without_state_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the long replays of the whole catalogue: their diagrams are checked step by step by
+    the process tests, and the checks would double their time."""
+    monkeypatch.setattr(workflow_store, "VERIFY", False)
+
+
 def data_of(db: Database, instance: ProcessInstance) -> dict:
     """The instance's data as stored now (an instance a command returned is read again)."""
     return instances.instance_data(instances.get_instance(db, instance.id))

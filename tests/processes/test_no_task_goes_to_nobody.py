@@ -254,6 +254,7 @@ def user_tasks_of_the_catalogue() -> set[str]:
     return found
 
 
+@pytest.mark.usefixtures("without_state_checks")
 def test_every_user_task_of_the_catalogue_reaches_someone_who_may_do_it(
         sqlite_db: Database) -> None:
     """SQLite only: the catalogue and the demo data are tested here, not the database."""

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -186,6 +187,7 @@ def notified(db: Database, kind: str) -> list[Notification]:
         return list(session.scalars(select(Notification).where(Notification.kind == kind)))
 
 
+@pytest.mark.usefixtures("without_state_checks")
 def test_a_simulated_year_meets_every_frequency(db: Database, cli) -> None:
     """BUD-6, REF-1, MTG-1..MTG-4 (MTG-3: each Stamtafel preceded by the regiegroep), a
     reminder before a papers deadline (MTG-5), reminders of ballots and one escalation (DEC-4);
