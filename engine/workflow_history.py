@@ -31,7 +31,7 @@ from .spiff import has_event_subprocess
 from .workflow_data import latest_completed
 
 # Tasks of the instance's own tree beyond which its finished history is archived.
-PRUNE_ABOVE = 100
+PRUNE_ABOVE = 30
 
 
 def prune_history(workflow: BpmnWorkflow, above: int = PRUNE_ABOVE
