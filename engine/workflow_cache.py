@@ -15,7 +15,7 @@ from threading import Lock
 from typing import Any
 from uuid import UUID
 
-# A workflow holds at most a few hundred tasks (engine.workflow_history), some hundred KB;
+# A pruned workflow holds a few dozen live tasks (engine.workflow_history), tens of KB;
 # a process keeps the most recently used.
 CAPACITY = 256
 
